@@ -2,7 +2,7 @@
 
 from deploycheck.model.finding import Finding, TextEdit, Violation
 from deploycheck.model.location import Location, Position, Related
-from deploycheck.model.problems import ParseProblem, SkippedFile
+from deploycheck.model.problems import ParseProblem, SkippedFile, UnusedSuppression
 from deploycheck.model.result import RuleInfo, RunResult
 from deploycheck.model.rule import NoOptions, Rule
 from deploycheck.model.severity import Category, Severity
@@ -23,5 +23,6 @@ __all__ = [
     "SkippedFile",
     "SourceFile",
     "TextEdit",
+    "UnusedSuppression",
     "Violation",
 ]

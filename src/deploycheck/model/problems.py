@@ -22,3 +22,12 @@ class SkippedFile:
 
     location: Location
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class UnusedSuppression:
+    """An inline suppression that matched no finding (made by the engine after the rules ran)."""
+
+    location: Location
+    codes: tuple[str, ...]
+    unknown: tuple[str, ...] = ()  # codes that name no rule at all

@@ -1,0 +1,1 @@
+"""The engine: discovery → parse → project model → rules → suppression → sorted findings."""

@@ -1,0 +1,89 @@
+"""Read and parse files, in worker processes when there are many.
+
+Each worker returns plain frozen records (models, problems, suppressions) that pickle cheaply;
+text stays in the worker.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from types import ModuleType
+
+from deploycheck.discovery import FoundFile, read_text
+from deploycheck.engine.kinds import BY_NAME
+from deploycheck.engine.suppression import Suppression, scan
+from deploycheck.model import Location, ParseProblem, SkippedFile, SourceFile
+from deploycheck.parsers import Parsed
+
+PARALLEL_THRESHOLD = 150
+CHUNK = 64
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    path: str
+    kind: str
+    parsed: Parsed
+    suppressions: tuple[Suppression, ...]
+    skipped: SkippedFile | None = None
+
+
+@cache
+def _parser(kind: str) -> ModuleType:
+    return importlib.import_module(BY_NAME[kind].parser)
+
+
+def parse_source(source: SourceFile) -> Parsed:
+    """Parse one decoded file with its kind's parser; a parser bug becomes a located problem."""
+    try:
+        parsed: Parsed = _parser(source.kind).parse(source)
+    except RecursionError:
+        parsed = Parsed(problems=(ParseProblem(Location(source.path, 1, 1),
+                                               "nesting too deep to read safely", source.kind),))
+    except Exception as exc:  # a parser bug must not hide the other files' findings
+        if os.environ.get("DEPLOYCHECK_DEBUG"):
+            raise
+        parsed = Parsed(problems=(ParseProblem(
+            Location(source.path, 1, 1),
+            f"deploycheck could not read this file (internal error {type(exc).__name__}: {exc}); "
+            "please report it", source.kind),))
+    return parsed
+
+
+def parse_file(found: FoundFile) -> FileResult:
+    text, why = read_text(found)
+    if text is None:
+        return FileResult(found.path, found.kind, Parsed(), (), SkippedFile(Location(found.path), why))
+    source = SourceFile.of(found.path, text, found.kind)
+    return FileResult(found.path, found.kind, parse_source(source), scan(found.path, text))
+
+
+def _parse_chunk(chunk: Sequence[FoundFile]) -> list[FileResult]:
+    return [parse_file(f) for f in chunk]
+
+
+def parse_all(files: Sequence[FoundFile], jobs: int,
+              progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
+    """Parse every file, keeping discovery order. `jobs` 0 means one process per core."""
+    workers = jobs or (os.cpu_count() or 1)
+    total = len(files)
+    if workers <= 1 or total < PARALLEL_THRESHOLD:
+        out = []
+        for index, found in enumerate(files, 1):
+            out.append(parse_file(found))
+            if progress and index % 50 == 0:
+                progress(index, total)
+        return out
+    chunks = [files[i: i + CHUNK] for i in range(0, total, CHUNK)]
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for chunk_result in pool.map(_parse_chunk, chunks):
+            results.extend(chunk_result)
+            if progress:
+                progress(len(results), total)
+    return results

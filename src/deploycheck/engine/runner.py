@@ -1,0 +1,230 @@
+"""`check`: the whole static pipeline, as a library call."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from deploycheck import __version__
+from deploycheck.discovery import Discovery, FoundFile, classify, discover
+from deploycheck.engine import selection
+from deploycheck.engine.config import Config, ConfigError, find
+from deploycheck.engine.kinds import BY_NAME, KINDS
+from deploycheck.engine.parsing import FileResult, parse_all, parse_source
+from deploycheck.engine.registry import RuleClass, by_code, info
+from deploycheck.engine.suppression import Suppression, scan
+from deploycheck.model import (
+    Finding,
+    Location,
+    ParseProblem,
+    Related,
+    RunResult,
+    Severity,
+    SkippedFile,
+    SourceFile,
+    UnusedSuppression,
+    Violation,
+)
+from deploycheck.model.project import Project
+
+Progress = Callable[[str, int, int], None]
+STDIN_PATH = "<stdin>"
+
+
+class InternalError(Exception):
+    """A rule or the engine failed; the CLI exits 2 with this one-line message."""
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """One root after parsing: its project and the suppressions found in its files."""
+
+    project: Project
+    suppressions: tuple[Suppression, ...]
+    files_read: int
+
+
+def _assemble(results: Sequence[FileResult]) -> list[object]:
+    """Derived models: each kind's assembler sees the parsed models; the links between kinds
+    (deployments) are built last, from everything."""
+    models: list[object] = [m for r in results for m in r.parsed.models]
+    derived: list[object] = []
+    kinds = {r.kind for r in results}
+    for kind in KINDS:
+        if kind.assembler and kind.name in kinds:
+            module_name, _, func = kind.assembler.partition(":")
+            assemble = getattr(importlib.import_module(module_name), func)
+            derived.extend(assemble(models))
+    if models:
+        from deploycheck.model import links
+
+        derived.extend(links.assemble(models + derived))
+    return models + derived
+
+
+def _project(root_label: str, all_paths: Iterable[str], results: Sequence[FileResult],
+             skipped: Sequence[SkippedFile]) -> Checked:
+    items: list[object] = _assemble(results)
+    for r in results:
+        items.extend(r.parsed.problems)
+        if r.skipped is not None:
+            items.append(r.skipped)
+    items.extend(skipped)
+    sups = tuple(s for r in results for s in r.suppressions)
+    read = sum(1 for r in results if r.skipped is None)
+    return Checked(Project(root_label, frozenset(all_paths), tuple(items)), sups, read)
+
+
+def load_root(path: str, config: Config, progress: Progress | None = None,
+              stdin_text: str | None = None) -> Checked:
+    """Discover and parse one PATH argument (a folder, a file, or '-' for standard input)."""
+    if path == "-":
+        text = stdin_text if stdin_text is not None else ""
+        kind = "compose" if _looks_like_compose(text) else "yaml"
+        source = SourceFile.of(STDIN_PATH, text, kind)
+        result = FileResult(STDIN_PATH, kind, parse_source(source), scan(STDIN_PATH, text))
+        return _project("-", [STDIN_PATH], [result], [])
+    if os.path.isdir(path):
+        found: Discovery = discover(path, max_file_bytes=config.max_file_size, exclude=config.exclude)
+        files: Sequence[FoundFile] = found.files
+        all_paths: Iterable[str] = found.all_paths
+        skipped: Sequence[SkippedFile] = found.skipped
+    elif os.path.exists(path):
+        name = os.path.basename(path)
+        kind = classify(name) or _guess_kind(path)
+        files = [FoundFile(name, path, kind)] if kind else []
+        all_paths, skipped = [name], []
+    else:
+        raise ConfigError(f"{path}: no such file or directory")
+    if progress:
+        progress("read", 0, len(files))
+    results = parse_all(files, config.jobs,
+                        (lambda done, total: progress("read", done, total)) if progress else None)
+    return _project(path, all_paths, results, skipped)
+
+
+def _looks_like_compose(text: str) -> bool:
+    for line in text.splitlines():
+        if line.startswith("services:"):
+            return True
+    return False
+
+
+def _guess_kind(path: str) -> str:
+    lower = path.lower()
+    if lower.endswith((".yaml", ".yml")):
+        return "yaml"
+    return ""
+
+
+def run_rules(checked: Checked, rules: Sequence[RuleClass], config: Config) -> list[Finding]:
+    project = checked.project
+    findings: list[Finding] = []
+    for rule in rules:
+        targets = (project,) if rule.target is Project else project.of(rule.target)
+        if not targets:
+            continue
+        options = selection.options_for(rule, config)
+        severity = selection.severity_for(rule, config)
+        checker = rule()
+        for target in targets:
+            try:
+                violations = list(checker.check(target, options))
+            except Exception as exc:
+                if os.environ.get("DEPLOYCHECK_DEBUG"):
+                    raise
+                raise InternalError(f"rule {rule.code} ({rule.name}) failed on "
+                                    f"{type(target).__name__}: {type(exc).__name__}: {exc}") from exc
+            findings.extend(_finding(rule, severity, v) for v in violations)
+    return findings
+
+
+def _finding(rule: RuleClass, severity: Severity, v: Violation) -> Finding:
+    return Finding(rule.code, rule.name, rule.category, severity, v.message, v.fix or rule.fix,
+                   v.location, v.related, v.edits, v.safe_fix)
+
+
+def _suppress(findings: list[Finding], sups: Sequence[Suppression], config: Config,
+              selected: Sequence[RuleClass]) -> list[Finding]:
+    table = by_code()
+    by_line: dict[tuple[str, int], list[Suppression]] = {}
+    for s in sups:
+        by_line.setdefault((s.path, s.target_line), []).append(s)
+    used: set[Suppression] = set()
+    kept = []
+    for f in findings:
+        rule = table[f.rule]
+        if f.location.path and selection.ignored_by_path(rule, f.location.path, config):
+            continue
+        hit = None
+        for key in ((f.location.path, f.location.line), (f.location.path, 0)):
+            for s in by_line.get(key, ()):
+                if any(selection.matches(rule, c) for c in s.codes):
+                    hit = s
+                    break
+            if hit:
+                break
+        if hit:
+            used.add(hit)
+            continue
+        kept.append(f)
+    unused_rule = table.get("DC002")
+    if unused_rule is not None and unused_rule in selected:
+        severity = selection.severity_for(unused_rule, config)
+        options = selection.options_for(unused_rule, config)
+        for s in sups:
+            if s in used:
+                continue
+            unknown = tuple(c for c in s.codes if not any(selection.matches(r, c) for r in table.values()))
+            # Only a directive for a rule that ran (or for no rule at all) is provably useless.
+            if not unknown and not any(selection.matches(r, c) for r in selected for c in s.codes):
+                continue
+            item = UnusedSuppression(Location(s.path, s.line, 1), s.codes, unknown)
+            kept.extend(_finding(unused_rule, severity, v) for v in unused_rule().check(item, options))
+    return kept
+
+
+def _prefix(finding: Finding, prefix: str) -> Finding:
+    if not prefix:
+        return finding
+
+    def move(loc: Location) -> Location:
+        return loc.with_path(prefix + loc.path) if loc.path else loc
+
+    related = tuple(Related(move(r.location), r.message) for r in finding.related)
+    return Finding(finding.rule, finding.name, finding.category, finding.severity, finding.message,
+                   finding.fix, move(finding.location), related, finding.edits, finding.safe_fix)
+
+
+def check(paths: Sequence[str], config: Config | None = None, *, stdin_text: str | None = None,
+          progress: Progress | None = None, **_: Any) -> RunResult:
+    """Check every PATH; findings are filtered, suppressed, deduplicated and sorted."""
+    started = time.perf_counter()
+    paths = list(paths) or ["."]
+    if config is None:
+        config = find(paths[0] if paths[0] != "-" else ".")
+    rules = selection.select(config)
+    findings: list[Finding] = []
+    files_read = 0
+    for path in paths:
+        checked = load_root(path, config, progress, stdin_text)
+        files_read += checked.files_read
+        if progress:
+            progress("rules", 0, len(rules))
+        raw = run_rules(checked, rules, config)
+        kept = _suppress(raw, checked.suppressions, config, rules)
+        prefix = ""
+        if len(paths) > 1 and path != "-" and os.path.isdir(path):
+            prefix = os.path.normpath(path).replace(os.sep, "/").rstrip("/") + "/"
+        findings.extend(_prefix(f, prefix) for f in kept)
+    unique = {(f.rule, f.location, f.message): f for f in findings}
+    ordered = tuple(sorted(unique.values(), key=Finding.sort_key))
+    return RunResult("deploycheck", __version__, "check", ",".join(paths), ordered,
+                     tuple(info(r) for r in rules), files_read, time.perf_counter() - started)
+
+
+__all__ = ["BY_NAME", "InternalError", "ParseProblem", "check", "load_root", "run_rules"]

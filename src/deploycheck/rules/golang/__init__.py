@@ -1,0 +1,1 @@
+"""Rules over Go packages and go.mod files (DC5xx)."""

@@ -1,0 +1,1 @@
+"""Rules about the run itself: unreadable files and suppressions."""

@@ -1,0 +1,1 @@
+"""Rules over nginx configuration files (DC4xx)."""

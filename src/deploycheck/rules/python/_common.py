@@ -1,0 +1,28 @@
+"""Small helpers the Python rules share (no rules here)."""
+
+from __future__ import annotations
+
+from deploycheck.model import Location, Position
+
+
+def at(path: str, pos: Position | None) -> Location:
+    return Location.at(path, pos)
+
+
+def where(path: str, pos: Position | None) -> str:
+    """`path:line` as messages cite a place."""
+    return f"{path}:{pos.line}" if pos is not None else path
+
+
+def addr(host: str | None, port: int | None) -> str:
+    h = host if host is not None else "?"
+    if ":" in h:
+        h = f"[{h}]"
+    return f"{h}:{port if port is not None else '?'}"
+
+
+def truthy(value: object) -> bool | None:
+    """How Python's `if value:` sees a resolved setting value; None when unknown."""
+    if isinstance(value, (bool, int, float, str, tuple)) or value is None:
+        return bool(value)
+    return None
