@@ -2,7 +2,8 @@
 # Installs what deploycheck and its test suite need on a fresh Debian bookworm machine (as root,
 # or with sudo). Safe to run again: every step checks first.
 #   scripts/setup.sh          the tool itself
-#   scripts/setup.sh --test   the tool, the test dependencies and the peer tools
+#   scripts/setup.sh --test   the tool, the test dependencies, the Docker engine (started), Go
+#                             with Gin from Debian's packages, nginx, openssl and testssl.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,13 +22,21 @@ apt_install() {
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "setup: apt-get install ${missing[*]}"
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-if [ $want_test -eq 1 ]; then
-  echo "setup: installing deploycheck with its test dependencies"
-  $PY -m pip install -q --disable-pip-version-check -e '.[test]'
-else
+if [ $want_test -eq 0 ]; then
   echo "setup: installing deploycheck"
   $PY -m pip install -q --disable-pip-version-check -e .
+  exit 0
 fi
+
+echo "setup: Debian packages for the tests"
+apt_install docker.io golang-go golang-github-gin-gonic-gin-dev golang-github-gin-contrib-cors-dev \
+  nginx-light openssl testssl.sh debootstrap skopeo umoci iproute2 procps ca-certificates \
+  docker-compose make gcc libc6-dev
+
+echo "setup: installing deploycheck with its test dependencies"
+$PY -m pip install -q --disable-pip-version-check -e '.[test]'
+
+scripts/docker-engine.sh start

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from deploycheck import check
 from deploycheck.engine.config import Config
@@ -34,9 +35,52 @@ def expected_marks(tree: str) -> set[tuple[str, int, str]]:
     return marks
 
 
+def fact_loaders() -> dict[str, Callable[[str, str], list[object]]]:
+    """Loaders of recorded facts, by file-name suffix, from every tests/examples_*.py module.
+
+    Rules over live facts (containers, logs, images, endpoints) are tested on recorded facts:
+    `docker inspect` JSON, log text, image listings, HTTP exchanges. Each area registers, in
+    `LOADERS`, how a recorded file becomes the fact objects its rules read.
+    """
+    loaders: dict[str, Callable[[str, str], list[object]]] = {}
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name in sorted(os.listdir(here)):
+        if name.startswith("examples_") and name.endswith(".py"):
+            module = importlib.import_module(name[:-3])
+            loaders.update(module.LOADERS)
+    return loaders
+
+
+def _fact_files(tree: str) -> list[tuple[str, str]]:
+    out = []
+    for folder, _, names in os.walk(tree):
+        for name in sorted(names):
+            full = os.path.join(folder, name)
+            out.append((os.path.relpath(full, tree).replace(os.sep, "/"), full))
+    return out
+
+
 def run(tree: str, codes: Iterable[str] | None = None) -> list[Finding]:
-    """All rules run (so suppressions behave as for users); findings of `codes` are returned."""
-    result = check([tree], Config(jobs=1))
+    """All rules run (so suppressions behave as for users); findings of `codes` are returned.
+
+    A tree of recorded facts (files a registered loader claims by suffix) runs through the
+    live-facts engine instead of `check`."""
+    loaders = fact_loaders()
+    facts: list[object] = []
+    claimed = False
+    for rel, full in _fact_files(tree):
+        for suffix, load in loaders.items():
+            if rel.endswith(suffix):
+                with open(full, encoding="utf-8", errors="surrogateescape") as fh:
+                    facts.extend(load(rel, fh.read()))
+                claimed = True
+                break
+    if claimed:
+        from deploycheck.engine.live import run_on_facts
+
+        result = run_on_facts("facts", tree, facts, Config(jobs=1))
+    else:
+        result = check([tree], Config(jobs=1))
     wanted = set(codes) if codes is not None else None
     return [f for f in result.findings if wanted is None or f.rule in wanted]
 

@@ -42,7 +42,7 @@ def test_page_is_complete(rule: type) -> None:
     assert summary and not summary.startswith("#"), "the first line must be a one-line summary"
     for section in SECTIONS:
         assert re.search(rf"^{section}\s*$", doc, re.M), f"page lacks '{section}'"
-    assert re.fullmatch(r"DC\d{3}", rule.code), rule.code  # type: ignore[attr-defined]
+    assert re.fullmatch(r"[A-Z]{2}\d{3}", rule.code), rule.code  # type: ignore[attr-defined]
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name), rule.name  # type: ignore[attr-defined]
     assert rule.fix.strip(), "a default fix text is required"  # type: ignore[attr-defined]
 

@@ -370,6 +370,23 @@ def test_django_settings_values() -> None:
     assert [t.name for t in m.time_zones] == ["Europe/Berlin"]
 
 
+def test_django_environ_casts_defaults() -> None:
+    m = read(
+        """
+        import environ
+        env = environ.Env()
+        DEBUG = env.bool("DJANGO_DEBUG", default="yes")
+        ALLOWED_HOSTS = env.list("HOSTS", default="a,b")
+        INSTALLED_APPS = []
+        """,
+        "settings.py",
+    )
+    debug = m.setting("DEBUG")
+    hosts = m.setting("ALLOWED_HOSTS")
+    assert debug is not None and debug.value is True and debug.env == ("DJANGO_DEBUG",)
+    assert hosts is not None and hosts.value == ("a", "b")
+
+
 def test_non_django_settings_py_is_not_django() -> None:
     m = read(
         """

@@ -19,7 +19,9 @@ def matches(rule: RuleClass, token: str) -> bool:
     if token.upper() == "ALL":
         return True
     upper = token.upper()
-    return (rule.code == upper or rule.code.startswith(upper) and upper[:2] == "DC"
+    # A code prefix is two letters and at least one digit (DC1, CT8): "D" alone names nothing.
+    is_prefix = len(upper) >= 3 and upper[:2].isalpha() and upper[2:].isdigit()
+    return (rule.code == upper or (is_prefix and rule.code.startswith(upper))
             or token in rule.aliases or token == rule.name or token == rule.category.value)
 
 

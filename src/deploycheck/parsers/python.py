@@ -265,6 +265,8 @@ class _Reader:
             cast = _kw(node, "cast")
             if cast is not None and has_default:
                 value = self._cast(cast, value)
+            elif env[3] == "django-environ" and isinstance(node.func, ast.Attribute) and has_default:
+                value = _environ_cast(node.func.attr, value)
             return value
         q = self.qual(node.func)
         if q in ("multiprocessing.cpu_count", "os.cpu_count", "psutil.cpu_count") or (
@@ -1195,6 +1197,17 @@ def _convert(kind: str, value: object) -> object:
         return bool(value)
     except (TypeError, ValueError, OverflowError):
         return UNKNOWN
+
+
+def _environ_cast(caster: str, value: object) -> object:
+    """django-environ's `env.bool("X", default="yes")` casts its default like a value read."""
+    if caster == "bool":
+        return _to_bool(value)
+    if caster in ("int", "float", "str"):
+        return _convert(caster, value)
+    if caster in ("list", "tuple") and isinstance(value, str):
+        return tuple(v.strip() for v in value.split(",") if v.strip())
+    return value
 
 
 def _opt_bool(value: object) -> bool | None:

@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
 from deploycheck.model.python import PyModule
-from deploycheck.rules.python._common import addr, at, where
+from deploycheck.model.project import Project
+from deploycheck.rules.python._common import addr, at, started_by_server_command, where
 
 _LOG_LINE = {
     "uvicorn": "Uvicorn running on http://{a}",
@@ -16,7 +17,7 @@ _LOG_LINE = {
 }
 
 
-class ServerOnLoopback(Rule[PyModule]):
+class ServerOnLoopback(Rule[Project]):
     """A server started from code listens on 127.0.0.1: run in a container, nothing outside reaches it.
 
     ## Why
@@ -61,10 +62,16 @@ class ServerOnLoopback(Rule[PyModule]):
     name = "python-server-on-loopback"
     category = Category.BIND
     severity = Severity.ERROR
-    target = PyModule
+    target = Project
     fix = 'pass host="0.0.0.0" so the server listens on the container\'s network interface'
 
-    def check(self, model: PyModule, options: NoOptions) -> Iterator[Violation]:
+    def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
+        dev_only = started_by_server_command(model)
+        for module in model.of(PyModule):
+            if module.path not in dev_only:
+                yield from self._module(module)
+
+    def _module(self, model: PyModule) -> Iterator[Violation]:
         for run in model.servers:
             # A host read from the environment is the deployment's to set: cross-file rules decide.
             if not run.runs_as_script or not run.loopback or run.host_env:

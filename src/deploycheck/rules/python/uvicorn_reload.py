@@ -4,10 +4,11 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
 from deploycheck.model.python import PyModule, dev_like
-from deploycheck.rules.python._common import at, where
+from deploycheck.model.project import Project
+from deploycheck.rules.python._common import at, started_by_server_command, where
 
 
-class UvicornReload(Rule[PyModule]):
+class UvicornReload(Rule[Project]):
     """A server started from code (or a gunicorn config) has auto-reload on.
 
     ## Why
@@ -45,10 +46,16 @@ class UvicornReload(Rule[PyModule]):
     name = "python-server-reload"
     category = Category.RESOURCES
     severity = Severity.WARNING
-    target = PyModule
+    target = Project
     fix = 'drop reload=True, or set it from an environment variable that defaults to off'
 
-    def check(self, model: PyModule, options: NoOptions) -> Iterator[Violation]:
+    def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
+        dev_only = started_by_server_command(model)
+        for module in model.of(PyModule):
+            if module.path not in dev_only:
+                yield from self._module(module)
+
+    def _module(self, model: PyModule) -> Iterator[Violation]:
         if dev_like(model.path):
             return
         for run in model.servers:

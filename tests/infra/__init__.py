@@ -1,0 +1,1 @@
+"""Real components for the tests: the Docker engine, local base images, Go builds of Gin apps."""
