@@ -13,7 +13,8 @@ from deploycheck.engine.config import Config
 
 
 @pytest.mark.parametrize("path,kind", [
-    ("Dockerfile", "dockerfile"), ("api/Dockerfile.prod", "dockerfile"), ("build/app.Dockerfile", "dockerfile"),
+    ("Dockerfile", "dockerfile"), ("api/Dockerfile.prod", "dockerfile"),
+    ("build/app.Dockerfile", "dockerfile"),
     ("Containerfile", "dockerfile"), (".dockerignore", "dockerignore"),
     ("Dockerfile.dockerignore", "dockerignore"), ("compose.yaml", "compose"),
     ("docker-compose.override.yml", "compose"), ("k8s/deploy.yaml", "yaml"), (".env", "env"),

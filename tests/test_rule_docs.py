@@ -6,9 +6,9 @@ import os
 import re
 
 import pytest
-from ruleharness import run
 
 from deploycheck.engine.registry import all_rules
+from ruleharness import run
 
 RULES = all_rules()
 SECTIONS = ("## Why", "## Bad", "## Good", "## Fix")

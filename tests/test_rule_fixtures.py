@@ -5,9 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from ruleharness import FIXTURES, expected_marks, fact_loaders, fixture_codes, run
 
 from deploycheck.engine.registry import all_rules
+from ruleharness import FIXTURES, expected_marks, fact_loaders, fixture_codes, run
 
 CODES = fixture_codes()
 

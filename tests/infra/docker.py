@@ -20,8 +20,8 @@ DEBIAN_TAG = "deploycheck-test/debian:bookworm"
 CACHE = Path(os.environ.get("DEPLOYCHECK_TEST_CACHE", "/var/cache/deploycheck-tests"))
 
 
-def _run(*args: str, check: bool = True, timeout: float = 600, **kw: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(list(args), check=check, capture_output=True, text=True, timeout=timeout, **kw)  # type: ignore[call-overload]
+def _run(*args: str, check: bool = True, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(list(args), check=check, capture_output=True, text=True, timeout=timeout)
 
 
 def engine_problem() -> str | None:

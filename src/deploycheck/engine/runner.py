@@ -108,10 +108,7 @@ def load_root(path: str, config: Config, progress: Progress | None = None,
 
 
 def _looks_like_compose(text: str) -> bool:
-    for line in text.splitlines():
-        if line.startswith("services:"):
-            return True
-    return False
+    return any(line.startswith("services:") for line in text.splitlines())
 
 
 def _guess_kind(path: str) -> str:

@@ -17,7 +17,7 @@ from deploycheck.model.dockerfile import Dockerfile, Form, Stage, shell_split
 from deploycheck.model.golang import GoPackage, ListenAddress, ListenCall, ValuePart
 from deploycheck.model.kubernetes import Container, Workload
 from deploycheck.model.location import Location, Position
-from deploycheck.model.python import PythonApp, PyModule, ServerRun
+from deploycheck.model.python import PyModule, PythonApp, ServerRun
 from deploycheck.model.servercmd import ServerCommand, analyze
 
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "ip6-localhost"})
@@ -273,7 +273,7 @@ def _k8s_dockerfile(container: Container, by_image: Mapping[str, tuple[Dockerfil
         return None, "", ""
     if key in by_image:
         return by_image[key]
-    for path, df in dockerfiles.items():
+    for df in dockerfiles.values():
         folder = df.directory.rpartition("/")[2].lower()
         if folder and folder == key:
             return df, df.directory, ""
@@ -370,6 +370,10 @@ def _relink(dep: Deployment, df: Dockerfile, context: str, target: str,
     command, where, shell = dep.command, dep.command_location, dep.command_shell
     if not command:
         command, where, shell = _runtime(stage, df.path)
+    elif (dep.container is not None and dep.container.command is None and stage is not None
+          and stage.entrypoint is not None):
+        # `args` alone replace CMD only: the image's ENTRYPOINT still runs them.
+        command = stage.entrypoint.argv + command
     return replace(dep, dockerfile=df, stage=stage, context=context,
                    go=_go_for(context, stage, df, packages), python=_python_for(context, apps),
                    env=env, command=command, command_location=where, command_shell=shell)

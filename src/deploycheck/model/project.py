@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -20,15 +20,36 @@ class Project:
     root: str
     files: frozenset[str]
     items: tuple[object, ...]
+    # Every folder that holds a file (derived once; rules ask often, over large trees).
+    dirs: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    _by_type: dict[type, tuple[object, ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.dirs and self.files:
+            folders: set[str] = set()
+            for path in self.files:
+                head = path.rstrip("/")
+                while "/" in head:
+                    head = head.rpartition("/")[0]
+                    if head in folders:
+                        break
+                    folders.add(head)
+                if path.endswith("/"):
+                    folders.add(path.rstrip("/"))
+            object.__setattr__(self, "dirs", frozenset(folders))
 
     def of(self, cls: type[T]) -> tuple[T, ...]:
-        return tuple(item for item in self.items if isinstance(item, cls))
+        cached = self._by_type.get(cls)
+        if cached is None:
+            cached = tuple(item for item in self.items if isinstance(item, cls))
+            self._by_type[cls] = cached
+        return cached  # type: ignore[return-value]
 
     def has_file(self, path: str) -> bool:
         return path in self.files
 
     def has_dir(self, path: str) -> bool:
-        prefix = path.rstrip("/") + "/"
-        if prefix == "/":
+        folder = path.strip("/")
+        if not folder or folder == ".":
             return bool(self.files)
-        return any(f.startswith(prefix) for f in self.files)
+        return folder in self.dirs

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
 from deploycheck.model.dockerfile import Dockerfile, GoBuild, Stage
 from deploycheck.model.golang import Evidence
+from deploycheck.model.links import Deployment
 from deploycheck.model.project import Project
 from deploycheck.rules.project._common_image import (
     builds_for,
@@ -183,11 +184,7 @@ def _short(evidence: Evidence) -> str:
     return text.rpartition("/")[2] or text
 
 
-def _require_related(model: Project, dep: object, evidence: Evidence) -> tuple[Related, ...]:
-    from deploycheck.model.links import Deployment
-
-    if not isinstance(dep, Deployment):
-        return ()
+def _require_related(model: Project, dep: Deployment, evidence: Evidence) -> tuple[Related, ...]:
     mod = go_mod_for(model, dep)
     if mod is None:
         return ()

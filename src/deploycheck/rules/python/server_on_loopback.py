@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.python import PyModule
 from deploycheck.model.project import Project
+from deploycheck.model.python import PyModule
 from deploycheck.rules.python._common import addr, at, started_by_server_command, where
 
 _LOG_LINE = {

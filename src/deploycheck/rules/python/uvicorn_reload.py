@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.python import PyModule, dev_like
 from deploycheck.model.project import Project
+from deploycheck.model.python import PyModule, dev_like
 from deploycheck.rules.python._common import at, started_by_server_command, where
 
 
