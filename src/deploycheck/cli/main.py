@@ -111,8 +111,13 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words == ["--version"]:
+        # Answered before any command module is imported: scripts call this to probe the tool.
+        sys.stdout.write(f"deploycheck {__version__}\n")
+        return 0
     parser, runners = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     if args.command is None:
         parser.print_help()
         return 2

@@ -1252,7 +1252,8 @@ def _merge_files(files: Sequence[ComposeFile]) -> list[ComposeService]:
     return list(services.values())
 
 
-def _uses_env(compose: ComposeFile) -> bool:
+def uses_env(compose: ComposeFile) -> bool:
+    """Whether the file needs the folder's .env: it interpolates variables or passes some through."""
     return bool(compose.refs) or any(
         var.value is None for svc in compose.services for var in svc.environment)
 
@@ -1262,7 +1263,7 @@ def _project(directory: str, files: Sequence[ComposeFile], variant: str,
     env = environment_of(dotenv)
     if env:
         # Only files that interpolate or pass variables through depend on the `.env`.
-        files = [read_compose(f.path, f.tree, env)[0] if f.tree is not None and _uses_env(f) else f
+        files = [read_compose(f.path, f.tree, env)[0] if f.tree is not None and uses_env(f) else f
                  for f in files]
     services = [_with_env_files(svc, env_files, env) for svc in _merge_files(files)]
     refs: list[VarRef] = []

@@ -8,8 +8,18 @@ folder's `.env` when building the project.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from deploycheck.model import Location, ParseProblem, Position, SourceFile
-from deploycheck.model.compose import ComposeFile, RawMap, RawNode, RawScalar, RawSeq, read_compose
+from deploycheck.model.compose import (
+    ComposeFile,
+    RawMap,
+    RawNode,
+    RawScalar,
+    RawSeq,
+    read_compose,
+    uses_env,
+)
 from deploycheck.parsers import Parsed
 from deploycheck.parsers.yamlnodes import YMap, YNode, YScalar, YSeq, load
 
@@ -75,4 +85,8 @@ def _parse(source: SourceFile) -> Parsed:
     tree = _convert(root, source.lines or tuple(source.text.splitlines()))
     assert isinstance(tree, RawMap)
     model, more = read_compose(source.path, tree)
+    if not uses_env(model):
+        # The tree is kept only to re-read the file with its folder's .env; without variables
+        # there is nothing to re-read, and it would only weigh on the trip back from a worker.
+        model = replace(model, tree=None)
     return Parsed(models=(model,), problems=tuple(problems + more))

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
+from deploycheck.model import (
+    Category,
+    Location,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
 from deploycheck.model.compose import ComposeProject, ComposeService, is_official_image
 from deploycheck.rules.compose._common import HEALTH_TESTS, KIND_LABEL
 
@@ -103,4 +112,37 @@ class DependsOnNotReady(Rule[ComposeProject]):
                     related=(Related(target.location(), f"service `{dep.name}` runs "
                                                         f"`{target.image}`"),),
                     fix=fix + ", and retry the first connection in the app",
+                    edits=_long_form(model, svc) if has_health else (),
                 )
+
+
+def _healthy(model: ComposeProject, name: str) -> bool:
+    target = model.service(name)
+    return (target is not None and bool(target.backing) and target.healthcheck is not None
+            and bool(target.healthcheck.test) and not target.healthcheck.disable)
+
+
+def _long_form(model: ComposeProject, svc: ComposeService) -> tuple[TextEdit, ...]:
+    """A block list `depends_on: [- db, - cache]` (one item a line, nothing between them)
+    rewritten as a mapping: `condition: service_healthy` for every backing service with a
+    healthcheck, `service_started` (the short form's meaning) for the others. Trailing comments
+    stay on the last line; flow lists and the long form are left alone."""
+    deps = svc.depends_on
+    if not deps or any(d.long_syntax or d.path != deps[0].path for d in deps):
+        return ()
+    first, last = deps[0], deps[-1]
+    if [d.pos.line for d in deps] != list(range(first.pos.line, first.pos.line + len(deps))):
+        return ()
+    if any(d.pos.column != first.pos.column for d in deps) or first.pos.column < 3:
+        return ()
+    # Block items sit two columns right of their dash, a step or two under the service key;
+    # a flow list (`depends_on: [db]`) puts them a whole key name further right.
+    if svc.path != first.path or first.pos.column - svc.pos.column > 10:
+        return ()
+    indent = " " * (first.pos.column - 3)  # the items are `- name`: the dash two columns left
+    lines = []
+    for i, dep in enumerate(deps):
+        condition = "service_healthy" if _healthy(model, dep.name) else "service_started"
+        lines.append(f"{indent if i else ''}{dep.name}:\n{indent}  condition: {condition}")
+    return (TextEdit(first.path, first.pos.line, first.pos.column - 2, last.pos.line,
+                     last.pos.column + len(last.name), "\n".join(lines)),)

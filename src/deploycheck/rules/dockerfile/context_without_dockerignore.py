@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
+from deploycheck.model import (
+    Category,
+    Location,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
 from deploycheck.model.dockerfile import CopySpec, Dockerfile
 from deploycheck.model.dockerignore import DockerIgnore, ignore_file_for
 from deploycheck.model.project import Project
@@ -75,6 +84,9 @@ class ContextWithoutDockerignore(Rule[Project]):
                     f"image, and {label} has no .dockerignore: everything in it is sent to the "
                     "builder and baked into the image",
                     at(df, copy.pos),
+                    edits=(_new_ignore_file(context),),
+                    # a build that copies one of those files by name would break
+                    safe_fix=not _copies_excluded(df),
                 )
                 continue
             missed = [d for d in present if not ignore.ignores(d)]
@@ -86,7 +98,42 @@ class ContextWithoutDockerignore(Rule[Project]):
                     at(df, copy.pos),
                     (Related(Location.at(ignore.path, None), "the .dockerignore in effect"),),
                     fix=f"add {', '.join(missed)} to {ignore.path}",
+                    edits=_prepend(ignore, missed),
                 )
+
+
+# What a new .dockerignore leaves out: version control, local environments and caches built for
+# the host, and local secrets (DC115 is the error when those reach the image).
+_NEW_IGNORE = (
+    "# Kept out of the build context and the image (written by deploycheck --fix, DC114).\n"
+    ".git\n.gitignore\n.dockerignore\n"
+    ".env\n.env.*\n"
+    "node_modules\n.venv\nvenv\n__pycache__\n*.pyc\n.pytest_cache\n.mypy_cache\n"
+)
+
+
+def _copies_excluded(df: Dockerfile) -> bool:
+    names = {line for line in _NEW_IGNORE.splitlines() if line and not line.startswith("#")}
+    for stage in df.stages:
+        for copy in stage.copies:
+            for src in copy.sources if copy.from_context else ():
+                base = src.rstrip("/").rpartition("/")[2]
+                if base in names or base.startswith(".env") or base.endswith(".pyc"):
+                    return True
+    return False
+
+
+def _new_ignore_file(context: str) -> TextEdit:
+    path = f"{context}/.dockerignore" if context else ".dockerignore"
+    return TextEdit(path, 1, 1, 1, 1, _NEW_IGNORE)
+
+
+def _prepend(ignore: DockerIgnore, missed: list[str]) -> tuple[TextEdit, ...]:
+    """The missing folders at the top of the file, so the file's own `!` exceptions below
+    still win; none when the file deliberately re-includes one of them."""
+    if any(p.negated and p.match(d) for p in ignore.patterns for d in missed):
+        return ()
+    return (TextEdit(ignore.path, 1, 1, 1, 1, "".join(d + "\n" for d in missed)),)
 
 
 def _first_whole_copy(df: Dockerfile) -> CopySpec | None:

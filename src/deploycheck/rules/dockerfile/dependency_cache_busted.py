@@ -3,8 +3,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
-from deploycheck.model.dockerfile import Dockerfile
+from deploycheck.model import (
+    Category,
+    Location,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
+from deploycheck.model.dockerfile import CopySpec, Dockerfile, RunStep, Stage
 from deploycheck.rules.dockerfile._common import at, short
 
 # Dependency steps whose result only depends on manifest files.
@@ -81,5 +90,39 @@ class DependencyCacheBusted(Rule[Dockerfile]):
                     "change re-runs the dependency download on every build",
                     at(model, first.pos),
                     (Related(Location.at(model.path, run.pos), f"{step} runs here"),),
+                    edits=_manifests_first(model, stage, first, run),
+                    safe_fix=False,  # a manifest that includes other files needs those too
                 )
                 break
+
+
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:=,@%+<>~-]+")
+
+
+def _manifests_first(model: Dockerfile, stage: Stage, whole: CopySpec,
+                     run: RunStep) -> tuple[TextEdit, ...]:
+    """Copy the manifests and run the download before `COPY . .`, for Go modules and pip
+    requirements files, when `COPY . .` lands in the working directory the step runs in."""
+    workdir = stage.workdir_at(whole.pos.line)
+    if whole.dest_path.rstrip("/") != workdir.rstrip("/") or stage.workdir_at(run.pos.line) != workdir:
+        return ()
+    lines: list[str] = []
+    for command in run.commands():
+        words = command.words
+        if words[:3] == ("go", "mod", "download"):
+            lines = ["COPY go.mod go.sum* ./", "RUN go mod download"]
+            break
+        pips = [p for p in stage.pip_installs() if p.pos == run.pos and p.requirements]
+        if pips and "install" in words and any(w in ("-r", "--requirement") or
+                                               w.startswith(("-r", "--requirement="))
+                                               for w in words):
+            reqs = pips[0].requirements
+            if not all(_PLAIN_WORD.fullmatch(w) for w in (*words, *reqs)) or command.assigns:
+                return ()
+            lines = [f"COPY {' '.join(reqs)} ./" if all("/" not in r for r in reqs)
+                     else "\n".join(f"COPY {r} {r}" for r in reqs), "RUN " + " ".join(words)]
+            break
+    if not lines:
+        return ()
+    line = whole.pos.line
+    return (TextEdit(model.path, line, 1, line, 1, "\n".join(lines) + "\n"),)

@@ -10,6 +10,7 @@ from deploycheck.model import (
     Related,
     Rule,
     Severity,
+    TextEdit,
     Violation,
 )
 from deploycheck.model.dockerfile import Dockerfile, GoBuild, ImageFamily, Stage
@@ -104,7 +105,19 @@ class GoCgoBinaryWrongLibc(Rule[Dockerfile]):
             f"`exec {build.output}: no such file or directory`",
             at(model, build.pos),
             tuple(related),
+            edits=_disable_cgo(model, stage, build),
         )
+
+
+def _disable_cgo(model: Dockerfile, stage: Stage, build: GoBuild) -> tuple[TextEdit, ...]:
+    """`ENV CGO_ENABLED=0` before the stage's first `go build` that runs with Go's default;
+    an explicit CGO_ENABLED=1 is the author's choice and gets no automatic edit."""
+    if build.cgo is not None:
+        return ()
+    first = min((b.pos.line for b in stage.go_builds() if b.cgo is None), default=build.pos.line)
+    before = [i.end_line for i in model.instructions if stage.pos.line <= i.end_line < first]
+    line = max(before) + 1 if before else first
+    return (TextEdit(model.path, line, 1, line, 1, "ENV CGO_ENABLED=0\n"),)
 
 
 def _dynamic(build: GoBuild) -> bool:

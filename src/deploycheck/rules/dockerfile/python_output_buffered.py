@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.dockerfile import Dockerfile
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
+from deploycheck.model.dockerfile import Dockerfile, Stage
 from deploycheck.rules.dockerfile._common import at, short
 
 PYTHON_SERVERS = {"gunicorn", "uvicorn", "hypercorn", "daphne", "celery", "flask", "waitress-serve",
@@ -76,7 +76,21 @@ class PythonOutputBuffered(Rule[Dockerfile]):
             "block-buffered: print() output reaches the container logs late and is lost when "
             "the process is killed",
             at(model, spec.pos),
+            edits=(_add_env(model, stage),),
         )
+
+
+def _add_env(model: Dockerfile, stage: Stage) -> TextEdit:
+    """`ENV PYTHONUNBUFFERED=1` in the final stage: right after the instruction before its own
+    CMD/ENTRYPOINT (comments above those stay with them), else after its last instruction."""
+    own = [s.pos.line for s in (*stage.cmds, *stage.entrypoints)]
+    mine = [i for i in model.instructions if i.pos.line >= stage.pos.line]
+    if own:
+        before = [i.end_line for i in mine if i.end_line < min(own)]
+        line = max(before) + 1 if before else min(own)
+    else:
+        line = max((i.end_line for i in mine), default=stage.pos.line) + 1
+    return TextEdit(model.path, line, 1, line, 1, "ENV PYTHONUNBUFFERED=1\n")
 
 
 def _python_program(words: tuple[str, ...]) -> str | None:

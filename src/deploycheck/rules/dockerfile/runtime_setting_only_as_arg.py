@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
 from deploycheck.model.dockerfile import ArgDecl, Dockerfile
 from deploycheck.rules.dockerfile._common import at
 
@@ -87,4 +87,19 @@ class RuntimeSettingOnlyAsArg(Rule[Dockerfile]):
                 f"starts without {arg.name}, so {RUNTIME_SETTINGS[arg.name]}",
                 at(model, arg.pos),
                 fix=f"add `ENV {arg.name}=${{{arg.name}}}` to the final stage",
+                edits=(_env_from_arg(model, arg),),
             )
+
+
+def _env_from_arg(model: Dockerfile, arg: ArgDecl) -> TextEdit:
+    """`ENV NAME=${NAME}` right after the ARG when the final stage builds on the ARG's stage
+    (ENV is inherited); for a global ARG, re-declare it in the final stage first."""
+    final = model.final
+    assert final is not None
+    if not arg.is_global:
+        line = next((i.end_line for i in model.instructions
+                     if i.pos.line <= arg.pos.line <= i.end_line), arg.pos.line) + 1
+        return TextEdit(model.path, line, 1, line, 1, f"ENV {arg.name}=${{{arg.name}}}\n")
+    start = next((i for i in model.instructions if i.pos.line == final.pos.line), None)
+    line = (start.end_line if start else final.pos.line) + 1
+    return TextEdit(model.path, line, 1, line, 1, f"ARG {arg.name}\nENV {arg.name}=${{{arg.name}}}\n")

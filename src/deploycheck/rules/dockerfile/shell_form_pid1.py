@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.dockerfile import Dockerfile, Form, split_commands
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
+from deploycheck.model.dockerfile import CommandSpec, Dockerfile, Form, split_commands
 from deploycheck.rules.dockerfile._common import at, short
 
 
@@ -69,4 +69,57 @@ class ShellFormPid1(Rule[Dockerfile]):
             at(model, spec.pos),
             fix=f"start the last command with `exec` ({short('exec ' + last, 50)}), or use "
                 "the exec form",
+            edits=_exec_last(model, spec, commands[-1].assigns, commands[-1].words[0]),
         )
+
+
+_BUILTINS = frozenset({"cd", "export", "set", "unset", "wait", "trap", "source", ".", "eval",
+                       "exit", "return", "true", "false", "test", "[", "read", "shift", "ulimit",
+                       "umask", "fi", "done", "esac", "}", ")", "then", "do", "else"})
+
+
+def _exec_last(model: Dockerfile, spec: CommandSpec, assigns: tuple[tuple[str, str], ...],
+               program: str) -> tuple[TextEdit, ...]:
+    """Insert `exec ` before the last command of a one-line `a && b` / `a; b` command, when the
+    line is that simple (no pipes, subshells, `||`, background jobs or line continuations)."""
+    if assigns or program in _BUILTINS or not all(c.isalnum() or c in "_./-" for c in program):
+        return ()
+    ins = next((i for i in model.instructions if i.pos.line == spec.pos.line), None)
+    if ins is None or ins.end_line != spec.pos.line or not ins.raw.endswith(spec.raw):
+        return ()
+    start = _last_command_start(spec.raw)
+    if start is None or not spec.raw[start:].startswith(program):
+        return ()
+    column = spec.pos.column + start
+    return (TextEdit(model.path, spec.pos.line, column, spec.pos.line, column, "exec "),)
+
+
+def _last_command_start(text: str) -> int | None:
+    """Where the last command of `text` starts, when commands are joined by `&&` or `;`
+    only; None for anything else a shell might read differently."""
+    i, after = 0, 0
+    quote = ""
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\" and quote == '"':
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "'\"":
+            quote = c
+        elif c == "\\":
+            i += 1
+        elif text.startswith("&&", i):
+            i += 1
+            after = i + 1
+        elif c == ";":
+            after = i + 1
+        elif c in "|&()<>`\n#" or text.startswith("$(", i):
+            return None
+        i += 1
+    if quote:
+        return None
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    return after if after < len(text) else None

@@ -1,8 +1,19 @@
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Position, Related, Rule, Severity, Violation
+from deploycheck.model import (
+    Category,
+    NoOptions,
+    Position,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
 from deploycheck.model.dockerfile import Dockerfile, Form
 from deploycheck.rules.dockerfile._common import at, from_line, image_desc, short
 
@@ -80,14 +91,32 @@ class ShellFormWithoutShell(Rule[Dockerfile]):
                     msg = (f"{spec.keyword} {short(spec.raw)} is shell form, but {why}: the "
                            'container exits at start with `exec: "/bin/sh": stat /bin/sh: no '
                            "such file or directory`")
-                yield self._v(model, spec.pos, msg, related)
+                yield self._v(model, spec.pos, msg, related,
+                              _exec_form(model, spec.pos, spec.raw, spec.argv))
             hc = stage.healthchecks[-1] if stage.healthchecks else None
             if hc is not None and not hc.disabled and hc.form is Form.SHELL:
                 yield self._v(model, hc.pos, f"HEALTHCHECK CMD {short(hc.raw)} is shell form, "
                               f"but {why}: every check fails and the container stays unhealthy",
-                              related)
+                              related, _exec_form(model, hc.command_pos, hc.raw, hc.argv))
 
     def _v(self, model: Dockerfile, pos: Position, message: str,
-           related: tuple[Related, ...]) -> Violation:
-        return Violation(message, at(model, pos), related)
+           related: tuple[Related, ...], edits: tuple[TextEdit, ...] = ()) -> Violation:
+        return Violation(message, at(model, pos), related, edits=edits)
+
+
+# Words a shell would pass on unchanged: no quotes, variables, globs, operators or escapes.
+_PLAIN = re.compile(r"[A-Za-z0-9_./:=,@%+-]+(?:[ \t]+[A-Za-z0-9_./:=,@%+-]+)*")
+
+
+def _exec_form(model: Dockerfile, pos: Position, raw: str,
+               argv: tuple[str, ...]) -> tuple[TextEdit, ...]:
+    """The JSON array of a one-line shell-form command whose words are plain."""
+    text = raw.strip()
+    if not _PLAIN.fullmatch(text) or list(argv) != text.split():
+        return ()
+    ins = next((i for i in model.instructions if i.pos.line <= pos.line <= i.end_line), None)
+    if ins is None or ins.end_line != pos.line or not ins.raw.rstrip().endswith(text):
+        return ()
+    return (TextEdit(model.path, pos.line, pos.column, pos.line, pos.column + len(text),
+                     json.dumps(text.split())),)
 

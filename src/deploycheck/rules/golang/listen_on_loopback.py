@@ -2,8 +2,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Related, Rule, Severity, Violation
-from deploycheck.model.golang import GoPackage, ListenCall
+from deploycheck.model import (
+    Category,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
+from deploycheck.model.golang import GoPackage, ListenCall, ValuePart
 from deploycheck.rules.golang._common import at, where
 
 
@@ -90,4 +98,26 @@ class ListenOnLoopback(Rule[GoPackage]):
             f"loopback address{logged}; inside a container only the container itself can connect, so "
             "published ports, other containers and Services reach nothing"
         )
-        return Violation(message, at(call.path, call.pos), tuple(related), fix=fix)
+        edit = _drop_host(call, part)
+        return Violation(message, at(call.path, call.pos), tuple(related), fix=fix,
+                         edits=(edit,) if edit else (),
+                         # a constant elsewhere may serve other purposes too
+                         safe_fix=edit is not None and edit.path == call.path
+                         and edit.line == call.pos.line)
+
+
+def _drop_host(call: ListenCall, part: ValuePart | None) -> TextEdit | None:
+    """Remove the loopback host from the string literal that holds it (`"localhost:8080"` ->
+    `":8080"`), when the literal is plain text: the part's position is its opening quote."""
+    host = call.address.host
+    if part is None or part.kind != "lit" or part.pos is None or host is None:
+        return None
+    written = f"[{host}]" if ":" in host else host
+    if not part.text.startswith(written) or "\\" in part.text or "\n" in part.text:
+        return None
+    rest = part.text[len(written):]
+    if rest and not rest.startswith(":"):
+        return None
+    start = part.pos.column + 1
+    return TextEdit(part.path or call.path, part.pos.line, start, part.pos.line,
+                    start + len(written), "")

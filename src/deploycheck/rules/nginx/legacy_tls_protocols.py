@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.nginx import NginxFile
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
+from deploycheck.model.nginx import Directive, NginxFile
 
 _WHY = {
     "sslv2": "SSLv2 (DROWN)",
@@ -69,4 +69,16 @@ class LegacyTlsProtocols(Rule[NginxFile]):
                 f"`ssl_protocols` enables {names}: SSL Labs caps the grade, compliance scanners "
                 f"fail the host and clients can be downgraded to a broken protocol",
                 d.arg_location(weak[0][0]),
+                edits=_modern(d),
             )
+
+
+def _modern(d: Directive) -> tuple[TextEdit, ...]:
+    """The arguments, when written on one line, become `TLSv1.2 TLSv1.3`."""
+    if len(d.arg_pos) != len(d.args) or not d.args or len({p.line for p in d.arg_pos}) != 1:
+        return ()
+    if any(not a or not a.replace(".", "").isalnum() for a in d.args):
+        return ()
+    first, last = d.arg_pos[0], d.arg_pos[-1]
+    return (TextEdit(d.path, first.line, first.column, last.line, last.column + len(d.args[-1]),
+                     "TLSv1.2 TLSv1.3"),)

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, Location, NoOptions, Rule, Severity, Violation
-from deploycheck.model.nginx import NginxConfig, Server
+from deploycheck.model import Category, Location, NoOptions, Rule, Severity, TextEdit, Violation
+from deploycheck.model.nginx import Listen, NginxConfig, Server
 from deploycheck.rules.nginx._common import HSTS
 
 _LOCAL = frozenset({"localhost", "127.0.0.1", "[::1]", "::1"})
@@ -85,4 +85,19 @@ class MissingHsts(Rule[NginxConfig]):
                 f"attacker can strip TLS from that first request (unless the app behind adds the "
                 f"header itself)",
                 Location.at(listen.path, listen.pos),
+                edits=_add_hsts(server, listen),
             )
+
+
+_HSTS_LINE = 'add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
+
+
+def _add_hsts(server: Server, listen: Listen) -> tuple[TextEdit, ...]:
+    """The header on its own line after the TLS `listen`, indented like it, when the server
+    block goes on past that line."""
+    line = listen.pos.line
+    if listen.path != server.path or line <= server.pos.line or not any(
+            d.pos.line > line for d in server.directives):
+        return ()
+    indent = " " * (listen.pos.column - 1)
+    return (TextEdit(listen.path, line + 1, 1, line + 1, 1, f"{indent}{_HSTS_LINE}\n"),)

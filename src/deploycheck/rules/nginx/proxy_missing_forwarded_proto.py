@@ -1,9 +1,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
-from deploycheck.model.nginx import NginxConfig, ProxyHeader
+from deploycheck.model import (
+    Category,
+    Location,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
+from deploycheck.model.nginx import NginxConfig, ProxyHeader, ProxyPass
 
 
 def _named(pool: tuple[ProxyHeader, ...], *names: str) -> ProxyHeader | None:
@@ -82,8 +92,14 @@ class ProxyMissingForwardedProto(Rule[NginxConfig]):
                 if _named(pool, "x-forwarded-proto", "forwarded"):
                     continue
                 seen.add((proxy.path, proxy.pos.line))
-                yield self._report(server.label, proxy.location, holder.own_proxy_headers,
-                                   holder.inherited_proxy_headers, pool)
+                report = self._report(server.label, proxy.location, holder.own_proxy_headers,
+                                      holder.inherited_proxy_headers, pool)
+                # proxy_set_header is not allowed inside `if`: only a location's own proxy_pass
+                direct = location is not None and location.proxy_pass is proxy
+                yield replace(report, edits=_add_proto(proxy, holder.pos.line,
+                                                       holder.own_proxy_headers,
+                                                       holder.inherited_proxy_headers)
+                              if direct else ())
 
     @staticmethod
     def _report(label: str, where: Location,
@@ -107,3 +123,24 @@ class ProxyMissingForwardedProto(Rule[NginxConfig]):
             where,
             related=tuple(related),
         )
+
+
+def _add_proto(proxy: ProxyPass, block_line: int, own: tuple[ProxyHeader, ...],
+               inherited: tuple[ProxyHeader, ...]) -> tuple[TextEdit, ...]:
+    """`proxy_set_header X-Forwarded-Proto $scheme;` on its own line before `proxy_pass`. A block
+    with no proxy_set_header of its own inherits the outer ones, and its first own one would
+    drop them: those are repeated first, so nothing the upstream got before is lost."""
+    line = proxy.pos.line
+    if line <= block_line:
+        return ()
+    indent = " " * (proxy.pos.column - 1)
+    carried = () if own else inherited
+    lines = [f"{indent}proxy_set_header {h.name} {_quoted(h.value)};" for h in carried]
+    lines.append(f"{indent}proxy_set_header X-Forwarded-Proto $scheme;")
+    return (TextEdit(proxy.path, line, 1, line, 1, "\n".join(lines) + "\n"),)
+
+
+def _quoted(value: str) -> str:
+    if value and not any(c in value for c in " \t;{}\"'"):
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

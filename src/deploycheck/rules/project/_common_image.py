@@ -150,7 +150,7 @@ def builds_package(dep: Deployment, build: GoBuild, only: bool) -> bool:
         clean = posixpath.normpath(pkg)
         if clean == (rel or "."):
             return True
-        if pkg.endswith(".go") and posixpath.dirname(clean) in (rel, "." if not rel else rel):
+        if pkg.endswith(".go") and posixpath.dirname(clean) in (rel, rel if rel else "."):
             return True
     return False
 
@@ -248,75 +248,101 @@ class Hop:
     nginx_in: ComposeProject | None  # the compose project running this nginx, if known
 
 
-def _runs_config(svc: ComposeService, config: NginxConfig, deps: Sequence[Deployment]) -> bool:
+def _runs_config(svc: ComposeService, config: NginxConfig, dep: Deployment | None) -> bool:
+    """Whether the compose service runs this nginx configuration: it bind-mounts one of its
+    files (or their folder), or its image COPYs one in."""
     files = set(config.files)
     for vol in svc.volumes:
         src = vol.source_path
         if vol.type == "bind" and src and any(f == src or f.startswith(src.rstrip("/") + "/")
                                               for f in files):
             return True
-    for dep in deps:
-        if dep.service is not svc or dep.dockerfile is None:
-            continue
-        for stage in dep.dockerfile.stages:
-            for copy in stage.copies:
-                if not copy.from_context:
-                    continue
-                for src in copy.sources:
-                    path = context_path(dep, src)
-                    if any(f == path or f.startswith(path.rstrip("/") + "/") or path == ""
-                           for f in files):
-                        return True
+    if dep is None or dep.dockerfile is None:
+        return False
+    for stage in dep.dockerfile.stages:
+        for copy in stage.copies:
+            if not copy.from_context:
+                continue
+            for src in copy.sources:
+                path = context_path(dep, src)
+                if path and any(f == path or f.startswith(path.rstrip("/") + "/") for f in files):
+                    return True
     return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Deployments by compose service identity, by the names a compose service answers to,
+    and by the host ports compose publishes."""
+
+    by_service: dict[int, list[Deployment]]
+    by_name: dict[str, list[Deployment]]
+    by_port: dict[int, list[Deployment]]
+
+    @staticmethod
+    def of(deps: Sequence[Deployment]) -> _Index:
+        by_service: dict[int, list[Deployment]] = {}
+        by_name: dict[str, list[Deployment]] = {}
+        by_port: dict[int, list[Deployment]] = {}
+        for d in deps:
+            svc = d.service
+            if svc is None:
+                continue
+            by_service.setdefault(id(svc), []).append(d)
+            names = {svc.name, svc.container_name, svc.hostname, *svc.aliases} - {""}
+            for name in names:
+                by_name.setdefault(name.lower(), []).append(d)
+            for port in svc.published_ports():
+                for number in port.host_ports()[:64]:
+                    by_port.setdefault(number, []).append(d)
+        return _Index(by_service, by_name, by_port)
 
 
 def proxied(project: Project) -> Iterator[Hop]:
     """Every (nginx proxy target, deployment it reaches) pair the project's files prove."""
+    configs = project.of(NginxConfig)
+    if not configs:
+        return
     deps = project.of(Deployment)
+    index = _Index.of(deps)
     projects = project.of(ComposeProject)
     clusters = project.of(K8sCluster)
-    for config in project.of(NginxConfig):
+    for config in configs:
         home: ComposeProject | None = None
         for cp in projects:
-            if any(_runs_config(svc, config, deps) for svc in cp.services):
+            if any(_runs_config(svc, config, next(iter(index.by_service.get(id(svc), [])), None))
+                   for svc in cp.services):
                 home = cp
                 break
         for endpoint in config.endpoints():
-            for dep in _reached(endpoint, home, projects, clusters, deps):
+            for dep in _reached(endpoint, home, index, clusters, deps):
                 yield Hop(config, endpoint, dep, home)
 
 
-def _reached(endpoint: Endpoint, home: ComposeProject | None, projects: Sequence[ComposeProject],
+def _reached(endpoint: Endpoint, home: ComposeProject | None, index: _Index,
              clusters: Sequence[K8sCluster], deps: Sequence[Deployment]) -> list[Deployment]:
     host = endpoint.host.lower().strip("[]")
+    if host in LOOPBACK:
+        if home is not None or endpoint.port is None:
+            return []  # inside the nginx container, loopback is nginx itself
+        return _first_project(index.by_port.get(endpoint.port, []))
     if home is not None:
-        if host in LOOPBACK or host == "::1":
-            return []  # nginx's own container
-        svc = home.service_for_host(host)
+        found = [d for d in index.by_name.get(host, []) if d.compose is home]
+        if found:
+            return found
+        svc = home.service_for_host(host)  # compose `links:` aliases (rare)
         if svc is None:
             return []
-        return [d for d in deps if d.service is not None and d.compose is home
-                and d.service.name == svc.name]
-    if host in LOOPBACK or host == "::1":
-        if endpoint.port is None:
-            return []
-        out = []
-        for d in deps:
-            if d.service is None:
-                continue
-            if any(endpoint.port in p.host_ports() for p in d.service.published_ports()):
-                out.append(d)
-        return _first_project(out)
-    named = [d for d in deps if d.service is not None and d.service.answers_to(host)]
+        return [d for d in index.by_service.get(id(svc), []) if d.compose is home]
+    named = index.by_name.get(host, [])
     if named:
         return _first_project(named)
     short = host.split(".")[0]
-    out = []
+    out: list[Deployment] = []
     for cluster in clusters:
         for service in cluster.services_named(short):
-            for d in deps:
-                if d.workload is not None and service.selects(d.workload):
-                    out.append(d)
+            for workload in cluster.workloads_selected_by(service):
+                out.extend(d for d in deps if d.workload is workload)
     return out
 
 
@@ -345,3 +371,20 @@ def arch_of(text: str | None) -> str | None:
         parts = value.split("/")
         value = parts[1] if parts[0] in ("linux", "windows", "darwin") and len(parts) > 1 else parts[0]
     return _ARCH.get(value)
+
+
+def go_runtime_version(project: Project, dep: Deployment) -> tuple[tuple[int, ...], Location] | None:
+    """The Go version whose runtime defaults the app gets: the go.mod `go` line (it sets the
+    GODEBUG defaults), else the `golang:` tag of the stage that builds the binary."""
+    mod = go_mod_for(project, dep)
+    if mod is not None and mod.go_pos is not None:
+        version = go_version(mod.go_version)
+        if version is not None and len(version) >= 2:
+            return version, Location.at(mod.path, mod.go_pos)
+    if dep.dockerfile is None or dep.stage is None:
+        return None
+    for stage, _ in builds_for(dep.dockerfile, dep.stage):
+        version = go_version(stage.golang_version)
+        if version is not None and len(version) >= 2:
+            return version, Location.at(dep.dockerfile.path, stage.root_image_pos)
+    return None

@@ -196,6 +196,16 @@ def _server_listens(dep: Deployment, server: ServerCommand) -> tuple[Listen, ...
 
 def app_ports(dep: Deployment) -> AppPorts | None:
     """Where the deployment's app listens, all ports known; None when anything is unknown."""
+    found = _app_ports(dep)
+    if found is None or dep.python is None:
+        return found
+    # prometheus_client.start_http_server(9100) serves metrics on a port of its own
+    extra = tuple(Listen("0.0.0.0", m.port, Location.at(mod.path, m.pos), f"{m.how}() in {mod.path}")
+                  for mod in dep.python.modules for m in mod.metrics if m.port is not None)
+    return AppPorts(found.listens + extra) if extra else found
+
+
+def _app_ports(dep: Deployment) -> AppPorts | None:
     server = dep.server()
     if server is not None and not server.runs_script:
         if server.unresolved or server.literal_vars:
@@ -218,6 +228,8 @@ def app_ports(dep: Deployment) -> AppPorts | None:
         words, shell = command_words(dep)
         if shell and any("$" in w for w in words):
             return None
+        if any(posixpath.basename(w) in ("dlv", "air", "reflex", "CompileDaemon") for w in words[:2]):
+            return None  # a debugger or reloader in front of the binary listens too
         env = dep.env_values()
         go_listens = [_go_listen(call, env, words) for call in dep.go.listens]
         if any(lst is None for lst in go_listens):
@@ -275,16 +287,25 @@ def _route_matches(pattern: list[str], path: list[str]) -> bool:
 _GET_METHODS = frozenset({"GET", "ANY", "*", "MATCH", "?", "HEAD"})
 
 
-def go_route_table(pkg: GoPackage, packages: Sequence[GoPackage]) -> RouteTable | None:
+def go_packages_by_module(project: Project) -> dict[str, list[GoPackage]]:
+    """Go packages by the folder of their go.mod (their own folder without one)."""
+    out: dict[str, list[GoPackage]] = {}
+    for pkg in project.of(GoPackage):
+        root = pkg.module.directory if pkg.module is not None else pkg.directory
+        out.setdefault(root, []).append(pkg)
+    return out
+
+
+def go_route_table(pkg: GoPackage, by_module: Mapping[str, Sequence[GoPackage]]) -> RouteTable | None:
     """Gin routes of the app, when each one is registered on a known engine or group and no
     other package of the module registers routes in a way we cannot follow."""
     if not any(e.framework == "gin" for e in pkg.engines) or not pkg.routes:
         return None
     root = pkg.module.directory if pkg.module is not None else pkg.directory
-    others = [p for p in packages if p is not pkg and _under(p.directory, root)]
     routes = list(pkg.routes)
-    for other in others:
-        routes.extend(other.routes)
+    for other in by_module.get(root, ()):
+        if other is not pkg:
+            routes.extend(other.routes)
     if any(e.framework != "gin" for e in pkg.engines):
         return None
     for route in routes:
@@ -326,9 +347,11 @@ def python_route_table(app: PythonApp) -> RouteTable | None:
     return RouteTable(tuple(dict.fromkeys(patterns)), ", ".join(files))
 
 
-def route_table(dep: Deployment, project: Project) -> RouteTable | None:
+def route_table(dep: Deployment, by_module: Mapping[str, Sequence[GoPackage]]) -> RouteTable | None:
+    """The app's route table (None when unknown or incomplete); `by_module` from
+    `go_packages_by_module`."""
     if dep.go is not None and dep.server() is None:
-        return go_route_table(dep.go, project.of(GoPackage))
+        return go_route_table(dep.go, by_module)
     if dep.python is not None:
         return python_route_table(dep.python)
     return None
@@ -477,11 +500,10 @@ def alone(dep: Deployment) -> Deployment:
                    compose=None, service=None, workload=None, container=None)
 
 
-def compose_deployment(project: Project, compose: ComposeProject, name: str) -> Deployment | None:
-    for dep in project.of(Deployment):
-        if dep.compose is compose and dep.service is not None and dep.service.name == name:
-            return dep
-    return None
+def compose_index(project: Project) -> dict[tuple[int, str], Deployment]:
+    """Compose deployments by (id of their ComposeProject, service name)."""
+    return {(id(dep.compose), dep.service.name): dep for dep in project.of(Deployment)
+            if dep.compose is not None and dep.service is not None}
 
 
 def where(loc: Location) -> str:
@@ -494,3 +516,132 @@ def unique(items: Iterable[str]) -> Iterator[str]:
         if item not in seen:
             seen.add(item)
             yield item
+
+
+# -- environment the app requires ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RequiredEnv:
+    """A variable the app cannot start without, and where the app reads it."""
+
+    name: str
+    location: Location
+    via: str  # how the app reads it (EnvRead.via)
+    language: str  # "go" | "python"
+    case_insensitive: bool = False
+
+    def crash(self) -> str:
+        """What the app prints when the variable is missing."""
+        if self.language == "go":
+            return f"its own fatal check (`log.Fatal` when {self.name} is empty)"
+        return {
+            "environ[]": f"`KeyError: '{self.name}'`",
+            "decouple": f"`decouple.UndefinedValueError: {self.name} not found. Declare it as "
+                        "envvar or define a default value.`",
+            "django-environ": f"`django.core.exceptions.ImproperlyConfigured: Set the {self.name} "
+                              "environment variable`",
+            "pydantic": f"`pydantic_core.ValidationError: ... {self.name.lower()} Field required`",
+        }.get(self.via, f"an error about {self.name}")
+
+
+_GO_LOADERS = ("github.com/joho/godotenv", "github.com/spf13/viper", "github.com/subosito/gotenv")
+_PY_LOADERS = frozenset({"dotenv", "decouple", "environ", "pydantic_settings", "dynaconf"})
+
+
+def env_like_files(project: Project) -> tuple[str, ...]:
+    """Files an app may load variables from (`.env*`, `settings.ini`, ...), once per project."""
+    return tuple(p for p in project.files if posixpath.basename(p).startswith(".env")
+                 or posixpath.basename(p) in ("settings.ini", ".secrets.toml", "settings.toml"))
+
+
+def _loads_env_files(dep: Deployment, env_files: Sequence[str], modules: Sequence[PyModule]) -> bool:
+    """Whether the app may read variables from a file (.env) that is in its build context."""
+    uses = any(dep.go.imports_path(p) is not None for p in _GO_LOADERS) if dep.go else False
+    uses = uses or any(set(m.imports) & _PY_LOADERS for m in modules)
+    if not uses:
+        return False
+    prefix = dep.context.rstrip("/") + "/" if dep.context not in ("", ".") else ""
+    return any(path.startswith(prefix) for path in env_files)
+
+
+def _python_modules(dep: Deployment) -> list[PyModule]:
+    """The modules the server command loads: its target and the project packages it imports
+    (followed transitively), leaving out tests, dev scripts and unused Django settings."""
+    app = dep.python
+    server = dep.server()
+    if app is None or server is None or not server.app_target:
+        return []
+    start = app.module(server.app_target)
+    if start is None:
+        return []
+    root = app.root.replace("/", ".") + "." if app.root else ""
+
+    def top(m: PyModule) -> str:
+        return m.module.removeprefix(root).split(".")[0]
+
+    local: dict[str, list[PyModule]] = {}
+    for m in app.modules:
+        local.setdefault(top(m), []).append(m)
+    chosen: dict[str, PyModule] = {start.path: start}
+    todo = [start]
+    packages: set[str] = {top(start)} if "." in start.module.removeprefix(root) else set()
+    while todo:
+        mod = todo.pop()
+        packages.update(t for t in mod.imports if t in local)
+        for name in list(packages):
+            for m in local.get(name, ()):
+                if m.path not in chosen and not dev_like(m.path):
+                    chosen[m.path] = m
+                    todo.append(m)
+    settings_env = dep.env_values().get("DJANGO_SETTINGS_MODULE", "")
+    settings = [m for m in chosen.values() if m.is_django_settings]
+    keep_settings: set[str] = set()
+    if settings_env:
+        named = app.module(settings_env)
+        if named is not None:
+            keep_settings.add(named.path)
+            keep_settings.update(_star_bases(named, app))
+    elif len(settings) == 1:
+        keep_settings.add(settings[0].path)
+    return [m for m in chosen.values() if not m.is_django_settings or m.path in keep_settings]
+
+
+def _star_bases(module: PyModule, app: PythonApp) -> set[str]:
+    out: set[str] = set()
+    todo = [module]
+    while todo and len(out) < 20:
+        m = todo.pop()
+        for name in m.star_imports:
+            base = app.module(name)
+            if base is not None and base.path not in out:
+                out.add(base.path)
+                todo.append(base)
+    return out
+
+
+def required_env(dep: Deployment, env_files: Sequence[str]) -> tuple[RequiredEnv, ...] | None:
+    """Variables the deployment's app requires; None when we cannot tell what it reads or
+    where it gets its environment (entrypoint scripts, .env files loaded by the app)."""
+    words, _ = command_words(dep)
+    if any(w.endswith(".sh") or w in ("source", ".", "export") for w in words):
+        return None
+    out: list[RequiredEnv] = []
+    modules: list[PyModule] = []
+    server = dep.server()
+    if dep.go is not None and server is None:
+        for read in dep.go.env_reads:
+            if read.required:
+                out.append(RequiredEnv(read.name, Location.at(read.path, read.pos), read.via, "go"))
+    elif dep.python is not None and server is not None:
+        modules = _python_modules(dep)
+        for m in modules:
+            for pr in m.env_reads:
+                if pr.required:
+                    out.append(RequiredEnv(pr.name, Location.at(m.path, pr.pos), pr.via, "python",
+                                           pr.via == "pydantic"))
+    else:
+        return None
+    if out and _loads_env_files(dep, env_files, modules):
+        return None
+    return tuple(out)

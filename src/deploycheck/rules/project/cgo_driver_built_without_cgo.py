@@ -117,7 +117,7 @@ class CgoDriverBuiltWithoutCgo(Rule[Project]):
             if not mine:
                 continue
             extra = _require_related(model, dep, evidence)
-            disabled = [(st, b) for st, b in mine if b.cgo_disabled]
+            disabled = [(st, b) for st, b in mine if b.cgo_disabled or _no_compiler(st, b)]
             if disabled:
                 st, build = disabled[0]
                 yield self._stub(df, st, build, evidence, extra)
@@ -129,14 +129,17 @@ class CgoDriverBuiltWithoutCgo(Rule[Project]):
 
     def _stub(self, df: Dockerfile, stage: Stage, build: GoBuild, evidence: Evidence,
               extra: tuple[Related, ...]) -> Violation:
-        where = build.cgo_pos or build.pos
+        where = build.cgo_pos if build.cgo_disabled and build.cgo_pos else build.pos
         what = _what(evidence)
+        why = (f"CGO_ENABLED=0 is in effect for `go build` in stage {stage.label}"
+               if build.cgo_disabled else
+               f"`go build` in stage {stage.label} runs without cgo: {stage.root_image} has no C "
+               "compiler and nothing installs gcc, so Go turns cgo off")
         related = (Related(evidence.location, f"{what}: it needs cgo"),
                    Related(Location.at(df.path, build.pos), f"`go build` in stage {stage.label}"),
                    *extra)
         return Violation(
-            f"CGO_ENABLED=0 is in effect for `go build` in stage {stage.label}, but "
-            f"{evidence.path}:{evidence.pos.line} {what}, which needs cgo: the binary gets a stub "
+            f"{why}, but {evidence.path}:{evidence.pos.line} {what}, which needs cgo: the binary gets a stub "
             f"and fails at run time with `Binary was compiled with 'CGO_ENABLED=0', "
             f"{_short(evidence)} requires cgo to work. This is a stub`",
             Location.at(df.path, where),
@@ -173,6 +176,17 @@ class CgoDriverBuiltWithoutCgo(Rule[Project]):
             fix=f"run the binary on {image}, or link it statically "
                 "(`-ldflags '-linkmode external -extldflags -static'`)",
         )
+
+
+def _no_compiler(stage: Stage, build: GoBuild) -> bool:
+    """cgo left at its default in an alpine golang image without gcc: Go (1.20+) disables cgo
+    when it finds no C compiler."""
+    if build.cgo is not None or stage.traits.libc != "musl":
+        return False
+    if stage.root_image.split(":")[0].rpartition("/")[2] != "golang":
+        return False
+    have = set(stage.traits.installed)
+    return not have & {"gcc", "build-base", "clang", "musl-dev"}
 
 
 def _what(evidence: Evidence) -> str:

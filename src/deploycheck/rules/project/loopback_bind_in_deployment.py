@@ -201,6 +201,7 @@ def _reached_by(dep: Deployment, cluster: K8sCluster | None, proxied: dict[str, 
             return f"{s.ref} ({s.where()})"
         return ""
     if dep.kind == "docker" and dep.stage is not None and dep.stage.exposes and dep.dockerfile:
-        e = dep.stage.exposes[0]
-        return f"the port EXPOSEd at {Location.at(dep.dockerfile.path, e.pos).short()} (`docker run -p`)"
+        exposed = dep.stage.exposes[0]
+        at = Location.at(dep.dockerfile.path, exposed.pos).short()
+        return f"the port EXPOSEd at {at} (`docker run -p`)"
     return ""

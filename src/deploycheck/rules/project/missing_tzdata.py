@@ -14,6 +14,8 @@ from deploycheck.rules.project._common_image import (
     image_groups,
 )
 
+_UTC = frozenset({"UTC", "ETC/UTC", "UTC0", "GMT", "ETC/GMT", "Z"})
+
 
 class MissingTzdata(Rule[Project]):
     """The app needs time zone data (a named zone in code, or `TZ`), and its image has none.
@@ -126,12 +128,12 @@ class MissingTzdata(Rule[Project]):
                  deps: Sequence[Deployment]) -> Iterator[Violation]:
         for dep in deps:
             setting = dep.env_setting("TZ")
-            if setting is None or not setting.value or dep.go is None and dep.python is None:
+            if setting is None or not setting.value or (dep.go is None and dep.python is None):
                 continue
             if dep.go is not None and dep.go.embeds_tzdata:
                 continue
             zone = setting.value.strip().lstrip(":")
-            if not zone or zone.upper() in ("UTC", "ETC/UTC", "UTC0", "GMT", "ETC/GMT") or zone.startswith("/"):
+            if not zone or zone.upper() in _UTC or zone.startswith("/"):
                 continue
             yield Violation(
                 f"{setting.location.short()}: TZ={setting.value} is set for {dep.label}, but stage "
@@ -161,14 +163,20 @@ def _code_evidence(deps: Sequence[Deployment]) -> tuple[Location, str, str, str]
     for dep in deps:
         go = dep.go
         if go is not None and go.loads_time_zones:
-            load = next(t for t in go.time_zones if t.needs_tzdata)
-            zone = load.zone or (f"the zone named by ${load.env_var}" if load.env_var else "")
-            shown = load.zone or "Europe/Madrid"
-            what = (f'the app calls time.LoadLocation("{load.zone}")' if load.zone
-                    else f"the app calls time.LoadLocation({zone or 'a zone name'})")
-            return (Location.at(load.path, load.pos), what, f"unknown time zone {shown}",
-                    'add `import _ "time/tzdata"` to the main package (or build with `-tags '
-                    'timetzdata`), or install tzdata in the final stage')
+            for load in go.time_zones:
+                zone = load.zone
+                if not zone and load.env_var:
+                    # LoadLocation(os.Getenv("X")): a zone only when the deployment sets X
+                    setting = dep.env_setting(load.env_var)
+                    zone = setting.value or "" if setting is not None else ""
+                if not zone or zone.upper() in _UTC or zone == "Local":
+                    continue
+                call = (f'time.LoadLocation("{zone}")' if load.zone
+                        else f"time.LoadLocation(${load.env_var}) with {load.env_var}={zone}")
+                return (Location.at(load.path, load.pos), f"the app calls {call}",
+                        f"unknown time zone {zone}",
+                        'add `import _ "time/tzdata"` to the main package (or build with `-tags '
+                        'timetzdata`), or install tzdata in the final stage')
         app = dep.python
         if app is not None and app.requirement("tzdata") is None:
             for module in app.modules:

@@ -81,6 +81,10 @@ class NginxProxyToOwnLoopback(Rule[Project]):
     fix = "proxy to the app's service name (http://SERVICE:PORT) instead of 127.0.0.1/localhost"
 
     def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
+        by_compose: dict[int, list[Deployment]] = {}
+        for dep in model.of(Deployment):
+            if dep.compose is not None:
+                by_compose.setdefault(id(dep.compose), []).append(dep)
         for config in model.of(NginxConfig):
             homes = nginx_homes(config, model)
             if not homes:
@@ -93,7 +97,7 @@ class NginxProxyToOwnLoopback(Rule[Project]):
                 port = endpoint.port
                 if port is None or port in own_ports:
                     continue  # nginx proxying to another server block of its own
-                app = _app_for(model, home, port)
+                app = _app_for(by_compose.get(id(home.compose), []), home, port)
                 target = f"http://{app}:{port}" if app else "http://SERVICE:PORT (the app's compose service)"
                 related = [Related(home.how, f"nginx runs in compose service `{home.service.name}` "
                                              f"with {config.entry}")]
@@ -113,11 +117,11 @@ class NginxProxyToOwnLoopback(Rule[Project]):
                 )
 
 
-def _app_for(project: Project, home: NginxHome, port: int) -> str:
+def _app_for(deps: list[Deployment], home: NginxHome, port: int) -> str:
     """The compose service whose app listens on `port` (the one nginx most likely means)."""
     names = []
-    for dep in project.of(Deployment):
-        if dep.compose is not home.compose or dep.service is None or dep.service is home.service:
+    for dep in deps:
+        if dep.service is None or dep.service is home.service:
             continue
         ports = app_ports(dep)
         if ports is not None and ports.serves(port):

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
 from deploycheck.model.compose import ComposeFile, ComposeProject, RawMap, RawScalar
 from deploycheck.model.kubernetes import K8sCluster
+from deploycheck.model.links import Deployment
 from deploycheck.model.nginx import Endpoint, NginxConfig
 from deploycheck.model.project import Project
 from deploycheck.model.servercmd import is_loopback
-from deploycheck.rules.project._common_ports import NginxHome, app_ports, compose_deployment, nginx_homes
+from deploycheck.rules.project._common_ports import NginxHome, app_ports, compose_index, nginx_homes
 
 _PROXIES = frozenset({"proxy_pass", "grpc_pass"})
 
@@ -113,6 +114,7 @@ class NginxUpstreamUnknownOrWrongPort(Rule[Project]):
         clusters = model.of(K8sCluster)
         cluster = clusters[0] if clusters else None
         external = _external_network_dirs(model)
+        index = compose_index(model)
         for config in model.of(NginxConfig):
             homes = nginx_homes(config, model)
             home = homes[0] if homes else None
@@ -125,13 +127,13 @@ class NginxUpstreamUnknownOrWrongPort(Rule[Project]):
                 key = (endpoint.path, endpoint.pos.line)
                 if key in seen:
                     continue
-                found = self._endpoint(model, endpoint, host, home, cluster, upstreams, external)
+                found = self._endpoint(index, endpoint, host, home, cluster, upstreams, external)
                 if found is not None:
                     seen.add(key)
                     yield found
 
-    def _endpoint(self, project: Project, endpoint: Endpoint, host: str, home: NginxHome | None,
-                  cluster: K8sCluster | None, upstreams: set[str],
+    def _endpoint(self, index: dict[tuple[int, str], Deployment], endpoint: Endpoint, host: str,
+                  home: NginxHome | None, cluster: K8sCluster | None, upstreams: set[str],
                   external: set[str]) -> Violation | None:
         directive = endpoint.target.proxy.directive
         port = endpoint.port
@@ -139,11 +141,11 @@ class NginxUpstreamUnknownOrWrongPort(Rule[Project]):
         if not name:
             return None
         if home is not None:
-            svc = home.compose.service_for_host(name)
+            svc = home.compose.service(name) or home.compose.service_for_host(name)
             if svc is not None:
                 if directive not in _PROXIES or port is None:
                     return None
-                dep = compose_deployment(project, home.compose, svc.name)
+                dep = index.get((id(home.compose), svc.name))
                 ports = app_ports(dep) if dep is not None else None
                 if ports is None or ports.serves(port):
                     return None

@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
+from deploycheck.model.golang import GoPackage
 from deploycheck.model.kubernetes import ProbeHandler, ProbeKind
 from deploycheck.model.links import Deployment
 from deploycheck.model.project import Project
@@ -11,6 +12,7 @@ from deploycheck.rules.project._common_ports import (
     RouteTable,
     alone,
     app_ports,
+    go_packages_by_module,
     health_url,
     route_table,
 )
@@ -21,6 +23,7 @@ _K8S_EFFECT = {
     ProbeKind.LIVENESS: "the kubelet kills the container again and again (CrashLoopBackOff)",
     ProbeKind.STARTUP: "the container is killed before it ever starts serving (CrashLoopBackOff)",
 }
+_ByModule = dict[str, list[GoPackage]]
 _DOCKER_EFFECT = ("the container is reported `unhealthy`: dependents waiting with "
                   "`condition: service_healthy` never start and orchestrators restart it")
 
@@ -151,14 +154,15 @@ class ProbeNotServed(Rule[Project]):
 
     def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
         deployments = model.of(Deployment)
+        by_module = go_packages_by_module(model)
         for dep in deployments:
             if dep.container is not None:
-                yield from self._k8s(dep, model)
+                yield from self._k8s(dep, by_module)
             elif dep.service is not None:
-                yield from self._compose(dep, model)
-        yield from self._dockerfiles(deployments, model)
+                yield from self._compose(dep, by_module)
+        yield from self._dockerfiles(deployments, by_module)
 
-    def _k8s(self, dep: Deployment, project: Project) -> Iterator[Violation]:
+    def _k8s(self, dep: Deployment, project: _ByModule) -> Iterator[Violation]:
         container, workload = dep.container, dep.workload
         assert container is not None and workload is not None
         if workload.partial:
@@ -212,7 +216,7 @@ class ProbeNotServed(Rule[Project]):
                     fix="probe a path the app serves, or add the health route to the app",
                 )
 
-    def _compose(self, dep: Deployment, project: Project) -> Iterator[Violation]:
+    def _compose(self, dep: Deployment, project: _ByModule) -> Iterator[Violation]:
         svc, compose = dep.service, dep.compose
         assert svc is not None and compose is not None
         health = svc.healthcheck
@@ -228,7 +232,7 @@ class ProbeNotServed(Rule[Project]):
         yield from _check_url(url.url, url.port, url.path, ports, route_table(dep, project), where,
                               f"the healthcheck of service `{svc.name}`")
 
-    def _dockerfiles(self, deployments: tuple[Deployment, ...], project: Project) -> Iterator[Violation]:
+    def _dockerfiles(self, deployments: tuple[Deployment, ...], project: _ByModule) -> Iterator[Violation]:
         groups: dict[tuple[str, int], list[Deployment]] = {}
         for dep in deployments:
             if dep.dockerfile is not None and dep.stage is not None and dep.container is None:

@@ -154,7 +154,7 @@ class RuntimeFilesNotInImage(Rule[Project]):
         if len(missing) < len([d for d in deps if d.go is not None]):
             scope = f" in {dep.label}"
         return Violation(
-            f'{rf.path}:{rf.pos.line}: {rf.call}("{rf.file}") looks in {target} at run time '
+            f'{rf.path}:{rf.pos.line}: {_call(rf)} looks in {target} at run time '
             f"(working directory {wd}), but nothing in stage "
             f"{final.label} of {df.path} puts {rel} there{scope}, so "
             f"{_consequence(rf, rel)}",
@@ -163,6 +163,12 @@ class RuntimeFilesNotInImage(Rule[Project]):
             fix=f"add `COPY {rel} {target}` to the final stage of {df.path} (or `COPY --from=<build "
                 f"stage> <its copy of {rel}> {target}`), or embed it with go:embed",
         )
+
+
+def _call(rf: RuntimeFile) -> str:
+    if rf.call in ("Static", "StaticFS", "StaticFile"):
+        return f'{rf.call}(..., "{rf.file}")'
+    return f'{rf.call}("{rf.file}")'
 
 
 def _candidate(rf: RuntimeFile) -> bool:
@@ -196,10 +202,7 @@ def _provided(model: Project, dep: Deployment, final: Stage, target: str) -> boo
             # mkdir, git clone, a generator...: the file may be made in the image
             if posixpath.basename(target) in run.text:
                 return True
-    for _, copy in chain_copies(final):
-        if _copy_provides(model, dep, copy, target):
-            return True
-    return False
+    return any(_copy_provides(model, dep, copy, target) for _, copy in chain_copies(final))
 
 
 def _copy_provides(model: Project, dep: Deployment, copy: CopySpec, target: str) -> bool:

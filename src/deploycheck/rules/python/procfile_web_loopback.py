@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
-from deploycheck.model.python import Procfile
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
+from deploycheck.model.python import Procfile, ProcfileEntry
 from deploycheck.rules.python._common import at, where
 
 # The platform (Heroku, Dokku) sets PORT for every dyno; its value is unknown here.
@@ -58,7 +59,27 @@ class ProcfileWebLoopback(Rule[Procfile]):
             "Web process failed to bind to $PORT within 60 seconds of launch`",
             at(model.path, entry.command_pos),
             fix=_fix(server.kind),
+            edits=_public_host(model.path, entry, server.host, server.host_explicit, server.kind),
         )
+
+
+def _public_host(path: str, entry: ProcfileEntry, host: str | None, explicit: bool,
+                 kind: str) -> tuple[TextEdit, ...]:
+    """`127.0.0.1`/`localhost` in the command becomes `0.0.0.0`; a uvicorn command that
+    relies on its loopback default gets `--host 0.0.0.0` appended."""
+    line, column, text = entry.command_pos.line, entry.command_pos.column, entry.command
+    if "\n" in text or host is None:
+        return ()
+    if not explicit:
+        if kind != "uvicorn":
+            return ()
+        end = column + len(text.rstrip())
+        return (TextEdit(path, line, end, line, end, " --host 0.0.0.0"),)
+    found = [m for m in re.finditer(rf"(?<![\w.]){re.escape(host)}(?![\w.])", text)]
+    if len(found) != 1:
+        return ()
+    start = column + found[0].start()
+    return (TextEdit(path, line, start, line, start + len(host), "0.0.0.0"),)
 
 
 def _fix(kind: str) -> str:

@@ -1,0 +1,1 @@
+"""One module per kind of file `init` writes; each renders text from `AppFacts` and `Options`."""
