@@ -13,7 +13,7 @@ from probe.apps import GIN_CORS, STARLETTE_APP
 from probe.servers import (
     MisbehavingListener,
     Pki,
-    free_port,
+    free_ports,
     make_pki,
     require_nginx,
     run_nginx,
@@ -35,7 +35,7 @@ def gin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, int]]:
     from infra.goapps import build_go
 
     binary = build_go(GIN_CORS)
-    ports = {mode: free_port() for mode in GIN_MODES}
+    ports = dict(zip(GIN_MODES, free_ports(len(GIN_MODES)), strict=True))
     stack: list[object] = []
     try:
         for mode, port in ports.items():
@@ -54,7 +54,7 @@ def starlette_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
     pytest.importorskip("starlette")
     folder = tmp_path_factory.mktemp("asgi")
     (folder / "corsapp.py").write_text(STARLETTE_APP)
-    port = free_port()
+    (port,) = free_ports(1)
     with run_process(uvicorn_argv("corsapp:app", port, folder), port):
         yield port
 
@@ -84,7 +84,7 @@ def site(pki: Pki, gin: dict[str, int], tmp_path_factory: pytest.TempPathFactory
     require_nginx()
     names = ("modern", "legacy", "http_redirect", "http_plain", "loop", "downgrade", "dup_acao", "expired",
              "wrong_host", "self_signed", "other_ca", "weak", "null_cipher")
-    p = {n: free_port() for n in names}
+    p = dict(zip(names, free_ports(len(names)), strict=True))
 
     def tls(name: str, pem: object, extra: str = "", protocols: str = "TLSv1.2 TLSv1.3",
             ciphers: str = "") -> str:
@@ -109,7 +109,8 @@ def site(pki: Pki, gin: dict[str, int], tmp_path_factory: pytest.TempPathFactory
         {to_gin}"""),
         tls("legacy", pki.leaf_only, to_gin, "TLSv1 TLSv1.1 TLSv1.2", "DEFAULT:@SECLEVEL=0"),
         f"""
-    server {{ listen 127.0.0.1:{p['http_redirect']}; return 301 https://localhost:{p['modern']}$request_uri; }}
+    server {{ listen 127.0.0.1:{p['http_redirect']};
+              return 301 https://localhost:{p['modern']}$request_uri; }}
     server {{ listen 127.0.0.1:{p['http_plain']}; {to_gin} }}""",
         tls("loop", pki.fullchain, f"location / {{ return 301 https://localhost:{p['loop']}$request_uri; }}"),
         tls("downgrade", pki.fullchain,

@@ -28,6 +28,20 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def free_ports(count: int) -> list[int]:
+    """`count` distinct free ports: all held open at once, so none is handed out twice."""
+    held = []
+    try:
+        for _ in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            s.bind(("127.0.0.1", 0))
+            held.append(s)
+        return [int(s.getsockname()[1]) for s in held]
+    finally:
+        for s in held:
+            s.close()
+
+
 def wait_port(port: int, timeout: float = 15.0, proc: subprocess.Popen[bytes] | None = None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -184,7 +198,7 @@ def require_nginx() -> str:
 
 
 @contextlib.contextmanager
-def run_nginx(folder: Path, servers: str, ports: list[int]) -> Iterator[Path]:
+def run_nginx(folder: Path, servers: str, ports: list[int], workers: int = 1) -> Iterator[Path]:
     """nginx in the foreground with `servers` as the body of its http block. Yields the folder."""
     binary = require_nginx()
     folder.mkdir(parents=True, exist_ok=True)
@@ -192,10 +206,10 @@ def run_nginx(folder: Path, servers: str, ports: list[int]) -> Iterator[Path]:
         (folder / sub).mkdir(exist_ok=True)
     conf = folder / "nginx.conf"
     conf.write_text(f"""
-worker_processes 1;
+worker_processes {workers};
 error_log {folder}/logs/error.log warn;
 pid {folder}/nginx.pid;
-events {{ worker_connections 1024; }}
+events {{ worker_connections 4096; }}
 http {{
     access_log off;
     client_body_temp_path {folder}/tmp/body;

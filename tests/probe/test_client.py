@@ -84,8 +84,8 @@ def test_request_carries_what_a_browser_sends_for_cors() -> None:
 
     with canned(record) as port:
         probe = cors_probe(client(), f"http://127.0.0.1:{port}/api", "https://app.example.com",
-                           OriginKind.CONFIGURED, "put", [("Content-Type", "application/json"), ("X-Trace", "1")],
-                           credentials=True)
+                           OriginKind.CONFIGURED, "put",
+                           [("Content-Type", "application/json"), ("X-Trace", "1")], credentials=True)
     preflight, actual = seen
     assert preflight.startswith(b"OPTIONS /api HTTP/1.1\r\n")
     assert b"\r\nAccess-Control-Request-Method: PUT\r\n" in preflight

@@ -56,8 +56,8 @@ def test_modern_endpoint_is_clean_and_fast(site: Site, tmp_path: Path) -> None:
     url = f"https://localhost:{site.modern}/api/orders"
     started = time.perf_counter()
     code, findings, facts = probe(tmp_path, url, "--origin", APP, "--origin", "https://admin.example.com",
-                                  "--credentials", *JSON_POST, "--health", "/healthz", "--metrics", "/metrics",
-                                  "--ca-file", str(site.root))
+                                  "--credentials", *JSON_POST, "--health", "/healthz",
+                                  "--metrics", "/metrics", "--ca-file", str(site.root))
     elapsed = time.perf_counter() - started
     # admin.example.com is not in Gin's list: gin-contrib/cors answers 403 without CORS headers.
     assert codes(findings) == {"PR040", "PR042"}, findings

@@ -49,6 +49,11 @@ from examples_probe import facts_from_json, facts_from_transcript
 FIXTURES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "fixtures", "rules")
 
 
+def fixture(*parts: str) -> str:
+    with open(os.path.join(FIXTURES, *parts), encoding="utf-8") as fh:
+        return fh.read()
+
+
 def findings(facts: list[object], code: str, **options: object) -> list[object]:
     cfg = Config(select=(code,), rule_options=((code, tuple(options.items())),) if options else ())
     return list(run_on_facts("probe", "test", facts, cfg).findings)
@@ -98,11 +103,11 @@ def test_preflight_need(method: str, headers: list[str], needed: bool) -> None:
 
 
 def test_preflight_rejected_message_names_the_request_and_the_browser_error() -> None:
-    facts = facts_from_json("x.probe.json", "[]") + transcript(open(
-        os.path.join(FIXTURES, "PR040", "bad", "api.http")).read())
+    facts = facts_from_json("x.probe.json", "[]") + transcript(fixture("PR040", "bad", "api.http"))
     (found,) = findings(facts, "PR040")
-    assert found.location == Location(extra=(("url", "http://api.example.com/api/orders"),  # type: ignore[attr-defined]
-                                              ("origin", "https://app.example.com"), ("request", "preflight")))
+    want = (("url", "http://api.example.com/api/orders"), ("origin", "https://app.example.com"),
+            ("request", "preflight"))
+    assert found.location == Location(extra=want)  # type: ignore[attr-defined]
     assert found.message == (  # type: ignore[attr-defined]
         "OPTIONS http://api.example.com/api/orders (Origin: https://app.example.com, "
         "Access-Control-Request-Method: POST) answers 404 Not Found (\"404 page not found\"): browsers say "
@@ -131,7 +136,7 @@ def test_duplicate_wildcards_are_reported_once_per_url() -> None:
 
 
 def test_reflection_without_vary_is_one_finding_per_url() -> None:
-    bad = open(os.path.join(FIXTURES, "PR047", "bad", "api.http")).read()
+    bad = fixture("PR047", "bad", "api.http")
     (found,) = findings(transcript(bad), "PR047")
     assert found.location == Location(extra=(("url", "http://api.example.com/api/catalog"),  # type: ignore[attr-defined]
                                              ("header", "Vary")))
@@ -161,9 +166,10 @@ def test_header_not_allowed_lists_every_missing_header() -> None:
 
 
 def cert(**fields: object) -> Certificate:
-    base: dict[str, object] = {"subject": "CN=example.com", "issuer": "CN=CA", "not_before": "2025-01-01T00:00:00+00:00",
-                               "not_after": "2026-01-01T00:00:00+00:00", "common_name": "example.com",
-                               "sans": ("DNS:example.com",), "key_type": "EC", "key_bits": 256}
+    base: dict[str, object] = {
+        "subject": "CN=example.com", "issuer": "CN=CA", "not_before": "2025-01-01T00:00:00+00:00",
+        "not_after": "2026-01-01T00:00:00+00:00", "common_name": "example.com",
+        "sans": ("DNS:example.com",), "key_type": "EC", "key_bits": 256}
     base.update(fields)
     return Certificate(**base)  # type: ignore[arg-type]
 
@@ -239,7 +245,8 @@ def test_client_hello_is_a_tls_record_and_server_hello_is_read() -> None:
     assert b"localhost" in hello
     assert client_hello(0x0303, [0x000A], None).count(b"localhost") == 0
     body = b"\x03\x03" + b"r" * 32 + b"\x20" + b"s" * 32 + b"\x00\x0a" + b"\x00"
-    record = b"\x16\x03\x03" + struct.pack("!H", len(body) + 4) + b"\x02" + struct.pack("!I", len(body))[1:] + body
+    handshake = b"\x02" + struct.pack("!I", len(body))[1:] + body
+    record = b"\x16\x03\x03" + struct.pack("!H", len(handshake)) + handshake
     assert parse_server_hello(record) == (0x0303, 0x000A)
     assert parse_server_hello(b"\x15\x03\x03\x00\x02\x02\x28") is None  # alert: handshake_failure
     assert parse_server_hello(b"") is None
@@ -256,7 +263,8 @@ def test_hsts_parsing() -> None:
 
 
 def test_short_max_age_option() -> None:
-    page = EndpointProbe("https://e.example/", (ex("https://e.example/", Strict_Transport_Security="max-age=86400"),))
+    hop = ex("https://e.example/", Strict_Transport_Security="max-age=86400")
+    page = EndpointProbe("https://e.example/", (hop,))
     (short,) = findings([page], "PR031")
     assert "max-age=86400 (1.0 days" in short.message  # type: ignore[attr-defined]
     assert not findings([page], "PR031", **{"min-max-age": 3600})
@@ -278,7 +286,7 @@ def test_chain_outcomes() -> None:
 
 
 def test_downgrade_points_at_the_redirecting_hop() -> None:
-    bad = open(os.path.join(FIXTURES, "PR035", "bad", "api.http")).read()
+    bad = fixture("PR035", "bad", "api.http")
     (found,) = findings(transcript(bad), "PR035")
     assert found.location.extra == (("url", "https://api.example.com/items"), ("header", "Location"))  # type: ignore[attr-defined]
     assert "answers 307 with Location: http://api.example.com/items/" in found.message  # type: ignore[attr-defined]
@@ -306,7 +314,7 @@ def test_plain_http_on_a_tls_port_is_recognised() -> None:
 
 
 def test_metrics_parser_names_the_first_bad_line() -> None:
-    families, samples, error, line = parse_exposition(
+    _, _, error, line = parse_exposition(
         "# HELP a_total x\n# TYPE a_total counter\na_total 1\nb{x=\"1\" 2\n")
     assert error and line == 4
     assert parse_exposition("# TYPE up gauge\nup 1\nup{job=\"x\"} 0\n")[:3] == (1, 2, "")
@@ -335,7 +343,8 @@ def test_every_fixture_loads_and_round_trips() -> None:
             continue
         for folder, _, names in os.walk(os.path.join(FIXTURES, code)):
             for name in names:
-                text = open(os.path.join(folder, name)).read()
+                with open(os.path.join(folder, name), encoding="utf-8") as fh:
+                    text = fh.read()
                 facts = facts_from_json(name, text) if name.endswith(".probe.json") else transcript(text)
                 assert facts, f"{code}/{name} holds no fact"
                 for fact in facts:

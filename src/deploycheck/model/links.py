@@ -185,17 +185,40 @@ def _build_package_dirs(stage: Stage | None, dockerfile: Dockerfile | None) -> l
     return out
 
 
+class _Packages:
+    """Main packages indexed by every folder above them, so finding the ones inside a build
+    context costs one look-up instead of a scan (trees of thousands of services)."""
+
+    def __init__(self, packages: Sequence[GoPackage]) -> None:
+        self.by_dir: dict[str, GoPackage] = {}
+        self.under: dict[str, list[GoPackage]] = {}
+        for pkg in packages:
+            if not pkg.is_main:
+                continue
+            self.by_dir.setdefault(pkg.directory, pkg)
+            folder = pkg.directory
+            while True:
+                self.under.setdefault(folder, []).append(pkg)
+                if not folder:
+                    break
+                folder = folder.rpartition("/")[0]
+
+    def inside(self, context: str) -> list[GoPackage]:
+        key = "" if context in ("", ".") else context.rstrip("/")
+        return self.under.get(key, [])
+
+
 def _go_for(context: str, stage: Stage | None, dockerfile: Dockerfile | None,
-            packages: Sequence[GoPackage]) -> GoPackage | None:
-    mains = [p for p in packages if p.is_main and _under(p.directory, context)]
+            packages: _Packages) -> GoPackage | None:
+    mains = packages.inside(context)
     if not mains:
         return None
     for rel in _build_package_dirs(stage, dockerfile):
         want = posixpath.normpath(posixpath.join(context, rel)) if context else rel
         want = "" if want == "." else want
-        for pkg in mains:
-            if pkg.directory == want:
-                return pkg
+        found = packages.by_dir.get(want)
+        if found is not None and found in mains:
+            return found
     if len(mains) == 1:
         return mains[0]
     root = [p for p in mains if p.directory == (context or "")]
@@ -227,7 +250,7 @@ def _runtime(stage: Stage | None, path: str) -> tuple[tuple[str, ...], Location 
 
 
 def _compose_deployments(project: ComposeProject, dockerfiles: Mapping[str, Dockerfile],
-                         packages: Sequence[GoPackage], apps: Sequence[PythonApp]) -> Iterator[Deployment]:
+                         packages: _Packages, apps: Sequence[PythonApp]) -> Iterator[Deployment]:
     for svc in project.services:
         dockerfile = stage = None
         context = ""
@@ -281,7 +304,7 @@ def _k8s_dockerfile(container: Container, by_image: Mapping[str, tuple[Dockerfil
 
 
 def _k8s_deployments(workload: Workload, by_image: Mapping[str, tuple[Dockerfile, str, str]],
-                     dockerfiles: Mapping[str, Dockerfile], packages: Sequence[GoPackage],
+                     dockerfiles: Mapping[str, Dockerfile], packages: _Packages,
                      apps: Sequence[PythonApp]) -> Iterator[Deployment]:
     for container in workload.running_containers():
         dockerfile, context, target = _k8s_dockerfile(container, by_image, dockerfiles)
@@ -313,7 +336,7 @@ def _k8s_deployments(workload: Workload, by_image: Mapping[str, tuple[Dockerfile
 def assemble(models: Sequence[object]) -> tuple[object, ...]:
     """Deployments for every compose service, Kubernetes container and lone Dockerfile."""
     dockerfiles = {df.path: df for df in models if isinstance(df, Dockerfile)}
-    packages = [p for p in models if isinstance(p, GoPackage)]
+    packages = _Packages([p for p in models if isinstance(p, GoPackage)])
     apps = [a for a in models if isinstance(a, PythonApp)]
     projects = [p for p in models if isinstance(p, ComposeProject)]
     workloads = [w for w in models if isinstance(w, Workload) and not w.partial]
@@ -364,7 +387,7 @@ def _custom_image(container: Container | None) -> bool:
 
 
 def _relink(dep: Deployment, df: Dockerfile, context: str, target: str,
-            packages: Sequence[GoPackage], apps: Sequence[PythonApp]) -> Deployment:
+            packages: _Packages, apps: Sequence[PythonApp]) -> Deployment:
     stage = df.stage(target) if target else df.final
     env = tuple(_dockerfile_env(stage, df.path)) + dep.env
     command, where, shell = dep.command, dep.command_location, dep.command_shell

@@ -72,3 +72,4 @@ class CorsMultipleOriginValues(Rule[CorsProbe]):
                 f"is allowed.' (two layers, e.g. nginx and the app, both add CORS headers)",
                 at_url(model.url, ACAO, request=stage),
                 origin_source(model))
+            return  # one finding per origin: the preflight, else the response
