@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Position:
-    """A 1-based line and column, set once by the parser that read the text."""
+class Position(NamedTuple):
+    """A 1-based line and column, set once by the parser that read the text.
+
+    A named tuple rather than a dataclass: positions are the most numerous objects the parsers
+    make (one per node), and tuples are created, compared and sent between processes far faster.
+    """
 
     line: int
     column: int = 1

@@ -82,6 +82,7 @@ class AppFacts:
     server: str = ""  # "uvicorn" | "gunicorn"
     server_installed: bool = True  # the server is among the dependencies
     system_packages: tuple[str, ...] = ()  # Debian runtime packages the dependencies need
+    probe_headers: tuple[tuple[str, str], ...] = ()  # what a health probe must send (Django)
 
     @property
     def go_minor(self) -> tuple[int, int]:
@@ -115,7 +116,7 @@ def detect(root: str, config: Config | None = None, app_dir: str | None = None,
     if want == ".":
         want = ""
     go = [p for p in project.of(GoPackage) if p.is_main and p.serves_http]
-    py = [a for a in project.of(PythonApp) if a.frameworks & _WEB_FRAMEWORKS]
+    py = [a for a in project.of(PythonApp) if _python_framework(a)]
     candidates: list[tuple[str, GoPackage | PythonApp]] = []
     for pkg in go:
         folder = pkg.module.directory if pkg.module else pkg.directory
@@ -260,10 +261,16 @@ _PY_SERVICES = {
 }
 
 
+def _python_framework(app: PythonApp) -> str:
+    """Django (manage.py, settings or the requirement), else the app object's framework."""
+    if app.requirement("django") is not None or any(
+            m.is_django_settings or m.path.rpartition("/")[2] == "manage.py" for m in app.modules):
+        return "django"
+    return next((f for f in ("fastapi", "starlette", "flask", "quart") if f in app.frameworks), "")
+
+
 def _python(root: str, folder: str, app: PythonApp) -> AppFacts:
-    frameworks = app.frameworks
-    framework = next(f for f in ("django", "fastapi", "starlette", "flask", "quart")
-                     if f in frameworks)
+    framework = _python_framework(app)
     asgi = framework in ("fastapi", "starlette", "quart")
     target = _python_target(app, framework)
     servers = list(app.servers())
@@ -272,8 +279,12 @@ def _python(root: str, folder: str, app: PythonApp) -> AppFacts:
         if run.port is not None and run.port_explicit:
             port, port_env = run.port, run.port_env
             break
-    health, liveness = _health(r.path for _, r in app.routes()
-                               if not r.partial and ("GET" in r.methods or "*" in r.methods))
+    root_urls = {str(setting.value) for m in app.modules if m.is_django_settings
+                 for setting in m.settings if setting.name == "ROOT_URLCONF" and setting.literal}
+    # Django routes are partial (an include may prefix them), except in the ROOT_URLCONF.
+    health, liveness = _health(r.path for m, r in app.routes()
+                               if (not r.partial or _module_under(m.module, app.root) in root_urls)
+                               and ("GET" in r.methods or "*" in r.methods))
     metrics = next((r.path for _, r in app.routes() if r.is_metrics), "")
     if not metrics and any(m.metrics for m in app.modules):
         metrics = "/metrics"
@@ -301,6 +312,7 @@ def _python(root: str, folder: str, app: PythonApp) -> AppFacts:
     abs_folder = os.path.join(root, folder)
     name = os.path.basename(os.path.abspath(abs_folder))
     return AppFacts(
+        probe_headers=_django_probe_headers(app) if framework == "django" else (),
         language="python", framework=framework, name=dns_label(name), app_dir=folder, port=port,
         port_env=port_env, health_path=health, liveness_path=liveness, metrics_path=metrics,
         required_env=required, optional_env=optional, services=services,
@@ -310,6 +322,25 @@ def _python(root: str, folder: str, app: PythonApp) -> AppFacts:
         needs_ca=any(m.outbound for m in app.modules),
         system_packages=tuple(libs),
     )
+
+
+def _django_probe_headers(app: PythonApp) -> tuple[tuple[str, str], ...]:
+    """Django answers a request for 127.0.0.1 with 400 unless that host is allowed, and
+    redirects plain HTTP when SECURE_SSL_REDIRECT is on: a probe must look like the proxy."""
+    values: dict[str, object] = {}
+    for m in app.modules:
+        if m.is_django_settings:
+            for setting in m.settings:
+                values[setting.name] = setting.value
+    out: list[tuple[str, str]] = []
+    hosts = values.get("ALLOWED_HOSTS")
+    if isinstance(hosts, tuple):
+        names = [h for h in hosts if isinstance(h, str) and h and h != "*"]
+        if names and not any(h in ("127.0.0.1", "localhost") for h in names):
+            out.append(("Host", names[0].lstrip(".")))
+    if values.get("SECURE_SSL_REDIRECT") is True and values.get("SECURE_PROXY_SSL_HEADER"):
+        out.append(("X-Forwarded-Proto", "https"))
+    return tuple(out)
 
 
 def _dep_file(app: PythonApp, name: str) -> str:

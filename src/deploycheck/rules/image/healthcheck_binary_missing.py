@@ -65,7 +65,8 @@ class HealthcheckBinaryMissing(Rule[ImageFacts]):
         failure = start(model, argv, "the HEALTHCHECK")
         if failure is None:
             return
+        message = failure.message.replace("the start fails with", "each probe fails with")
         yield Violation(
-            f"{failure.message}; every health probe ({argv_text(tuple(test[1:]))}) fails, so the "
+            f"{message}; every health probe ({argv_text(tuple(test[1:]))}) fails, so the "
             "container stays unhealthy", model.location(failure.path if failure.path.startswith("/") else ""),
             failure.related, fix=failure.fix if failure.kind not in ("missing", "no-shell") else self.fix)

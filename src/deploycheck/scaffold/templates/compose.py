@@ -12,6 +12,7 @@ from deploycheck.scaffold.generate import (
     limits,
     service_host,
 )
+from deploycheck.scaffold.templates.dockerfile import python_probe
 
 _IMAGES = {"postgres": "postgres:16", "mysql": "mysql:8.4", "redis": "redis:7"}
 
@@ -29,10 +30,7 @@ def _health_test(facts: AppFacts) -> list[str]:
         url = (f"http://127.0.0.1:{facts.port}{facts.health_path}" if facts.health_path
                else f"tcp://127.0.0.1:{facts.port}")
         return ["CMD", "/usr/local/bin/healthcheck", url]
-    probe = (f"import urllib.request; urllib.request.urlopen('http://127.0.0.1:{facts.port}"
-             f"{facts.health_path}', timeout=3)" if facts.health_path else
-             f"import socket; socket.create_connection(('127.0.0.1', {facts.port}), 3)")
-    return ["CMD", "python", "-c", probe]
+    return ["CMD", "python", "-c", python_probe(facts)]
 
 
 def _limits(memory: str, cpus: str | None = None) -> list[str]:

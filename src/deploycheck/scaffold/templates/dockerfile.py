@@ -61,8 +61,8 @@ def _go(facts: AppFacts, options: Options) -> str:
         out.append("COPY . .")
         mod_flag = ""
     if facts.cgo:
-        out.append(f"# cgo is required ({facts.cgo_why}): the binary links glibc, and the runtime")
-        out.append("# image below has the same C library.")
+        out.append(f"# cgo is required: {facts.cgo_why}.")
+        out.append("# The binary links glibc; the runtime image below has the same C library.")
         out.append("ENV CGO_ENABLED=1")
         runtime = GO_RUNTIME_LIBC
     else:
@@ -139,13 +139,23 @@ def _python(facts: AppFacts, options: Options) -> str:
     out.append(f"ENV WEB_CONCURRENCY={workers(facts, lim.cpus)}")
     out.append(f"USER {NONROOT_PY}")
     out.append(f"EXPOSE {facts.port}")
-    probe = (f"import sys, urllib.request; urllib.request.urlopen('http://127.0.0.1:{facts.port}"
-             f"{facts.health_path}', timeout=3)" if facts.health_path else
-             f"import socket; socket.create_connection(('127.0.0.1', {facts.port}), 3)")
     out.append("HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \\")
-    out.append(f"    CMD {_exec(['python', '-c', probe])}")
+    out.append(f"    CMD {_exec(['python', '-c', python_probe(facts)])}")
     out.append(f"CMD {_exec(server_argv(facts))}")
     return "\n".join(out) + "\n"
+
+
+def python_probe(facts: AppFacts) -> str:
+    """A one-line health probe in Python (the image has no curl): GET the health path with
+    the headers the app needs, or connect to the port when it serves no health path."""
+    if not facts.health_path:
+        return f"import socket; socket.create_connection(('127.0.0.1', {facts.port}), 3)"
+    url = f"http://127.0.0.1:{facts.port}{facts.health_path}"
+    if facts.probe_headers:
+        headers = ", ".join(f"{k!r}: {v!r}" for k, v in facts.probe_headers)
+        return ("import urllib.request as u; "
+                f"u.urlopen(u.Request({url!r}, headers={{{headers}}}), timeout=3)")
+    return f"import urllib.request as u; u.urlopen({url!r}, timeout=3)"
 
 
 def server_argv(facts: AppFacts) -> list[str]:

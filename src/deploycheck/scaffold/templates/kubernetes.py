@@ -42,6 +42,10 @@ def _probe(kind: str, facts: AppFacts, path: str, **timing: int) -> list[str]:
     out = [f"          {kind}:"]
     if path:
         out += ["            httpGet:", f"              path: {path}", "              port: http"]
+        if facts.probe_headers:
+            out.append("              httpHeaders:")
+            for key, value in facts.probe_headers:
+                out += [f"                - name: {key}", f"                  value: {_q(value)}"]
     else:
         out += ["            tcpSocket:", "              port: http"]
     out += [f"            {k}: {v}" for k, v in timing.items()]
