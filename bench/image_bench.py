@@ -50,7 +50,7 @@ class _Noise:
         out = bytearray()
         while len(out) < n:
             start = self.rng.randrange(0, len(self.pool) - 4096)
-            out += self.pool[start: start + min(n - len(out), len(self.pool) - start)]
+            out += self.pool[start : start + min(n - len(out), len(self.pool) - start)]
         return bytes(out)
 
 
@@ -62,8 +62,14 @@ def _text(rng: random.Random, n: int) -> bytes:
     return bytes(out[:n])
 
 
-def _add(tar: tarfile.TarFile, name: str, data: bytes = b"", mode: int = 0o644, kind: bytes = tarfile.REGTYPE,
-         link: str = "") -> None:
+def _add(
+    tar: tarfile.TarFile,
+    name: str,
+    data: bytes = b"",
+    mode: int = 0o644,
+    kind: bytes = tarfile.REGTYPE,
+    link: str = "",
+) -> None:
     info = tarfile.TarInfo(name)
     info.mode = mode
     info.type = kind
@@ -86,21 +92,46 @@ def _layers(folder: Path, megabytes: int, seed: int) -> list[tuple[Path, str]]:
     # 1. a Debian-like base: libraries, binaries, small files
     tar, _ = layer("base", "ADD rootfs.tar.xz /")
     _add(tar, "lib64/ld-linux-x86-64.so.2", elf.write(etype="dyn", soname="ld-linux-x86-64.so.2"), 0o755)
-    _add(tar, "lib/x86_64-linux-gnu/libc.so.6", elf.write(etype="dyn", soname="libc.so.6", version_defs=(
-        "GLIBC_2.2.5", "GLIBC_2.34", "GLIBC_2.36"), pad_to=1_900_000), 0o755)
+    _add(
+        tar,
+        "lib/x86_64-linux-gnu/libc.so.6",
+        elf.write(
+            etype="dyn",
+            soname="libc.so.6",
+            version_defs=("GLIBC_2.2.5", "GLIBC_2.34", "GLIBC_2.36"),
+            pad_to=1_900_000,
+        ),
+        0o755,
+    )
     _add(tar, "etc/ld.so.conf", b"include /etc/ld.so.conf.d/*.conf\n")
-    _add(tar, "etc/ld.so.conf.d/x86_64-linux-gnu.conf", b"/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n")
+    _add(
+        tar,
+        "etc/ld.so.conf.d/x86_64-linux-gnu.conf",
+        b"/usr/local/lib/x86_64-linux-gnu\n/lib/x86_64-linux-gnu\n",
+    )
     _add(tar, "etc/passwd", b"root:x:0:0:root:/root:/bin/bash\napp:x:10001:10001::/srv:/bin/false\n")
     libs = [f"lib{rng.choice('abcdefghij')}{i}.so.{rng.randint(0, 9)}" for i in range(int(400 * scale))]
     for name in libs:
         needed = ("libc.so.6", *rng.sample(libs[:50], 2))
-        data = elf.write(etype="dyn", soname=name, needed=needed,
-                         version_needs=(("libc.so.6", ("GLIBC_2.2.5",)),), pad_to=rng.randint(20_000, 600_000))
+        data = elf.write(
+            etype="dyn",
+            soname=name,
+            needed=needed,
+            version_needs=(("libc.so.6", ("GLIBC_2.2.5",)),),
+            pad_to=rng.randint(20_000, 600_000),
+        )
         _add(tar, f"usr/lib/x86_64-linux-gnu/{name}", data, 0o644)
     for i in range(int(600 * scale)):
-        _add(tar, f"usr/bin/tool{i}", elf.write(interp="/lib64/ld-linux-x86-64.so.2",
-                                                needed=("libc.so.6", rng.choice(libs)),
-                                                pad_to=rng.randint(10_000, 200_000)), 0o755)
+        _add(
+            tar,
+            f"usr/bin/tool{i}",
+            elf.write(
+                interp="/lib64/ld-linux-x86-64.so.2",
+                needed=("libc.so.6", rng.choice(libs)),
+                pad_to=rng.randint(10_000, 200_000),
+            ),
+            0o755,
+        )
     _add(tar, "bin/sh", b"", kind=tarfile.SYMTYPE, link="/usr/bin/tool0")
     for i in range(int(12000 * scale)):
         _add(tar, f"usr/share/doc/pkg{i % 700}/file{i}.txt", _text(rng, rng.randint(200, 6000)))
@@ -111,8 +142,11 @@ def _layers(folder: Path, megabytes: int, seed: int) -> list[tuple[Path, str]]:
         _add(tar, f"var/cache/apt/archives/pkg{i}.deb", noise.take(rng.randint(200_000, 1_500_000)))
     for i in range(int(20 * scale)):
         _add(tar, f"var/lib/apt/lists/list{i}", _text(rng, 1_000_000))
-    _add(tar, "usr/lib/x86_64-linux-gnu/libpq.so.5", elf.write(etype="dyn", soname="libpq.so.5",
-                                                               needed=("libc.so.6",), pad_to=330_000))
+    _add(
+        tar,
+        "usr/lib/x86_64-linux-gnu/libpq.so.5",
+        elf.write(etype="dyn", soname="libpq.so.5", needed=("libc.so.6",), pad_to=330_000),
+    )
     tar.close()
     # 3. Python site-packages (compressed below)
     tar, py = layer("python", "RUN pip install -r requirements.txt")
@@ -121,16 +155,28 @@ def _layers(folder: Path, megabytes: int, seed: int) -> list[tuple[Path, str]]:
         _add(tar, f"{site}/pkg{i % 150}/mod{i}.py", _text(rng, rng.randint(500, 30_000)))
     for i in range(int(150 * scale)):
         needed = ("libc.so.6", "libpq.so.5") if i == 0 else ("libc.so.6",)
-        _add(tar, f"{site}/pkg{i}/_native.cpython-311-x86_64-linux-gnu.so",
-             elf.write(etype="dyn", needed=needed, pad_to=rng.randint(50_000, 700_000)), 0o755)
+        _add(
+            tar,
+            f"{site}/pkg{i}/_native.cpython-311-x86_64-linux-gnu.so",
+            elf.write(etype="dyn", needed=needed, pad_to=rng.randint(50_000, 700_000)),
+            0o755,
+        )
     tar.close()
     py.write_bytes(gzip.compress(py.read_bytes(), 1))  # compressed, as a registry would
     # 4. the app: a Go program with build info
     tar, _ = layer("app", "COPY --from=build /out/app /srv/app")
-    modinfo = elf.go_modinfo("example.com/app", ("example.com/app", "(devel)"),
-                             (("github.com/gin-gonic/gin", "v1.9.1"),), (("CGO_ENABLED", "0"), ("GOARCH", "amd64")))
-    _add(tar, "srv/app", elf.write(go_version="go1.22.3", go_modinfo=modinfo,
-                                   extra=noise.take(int(30_000_000 * scale))), 0o755)
+    modinfo = elf.go_modinfo(
+        "example.com/app",
+        ("example.com/app", "(devel)"),
+        (("github.com/gin-gonic/gin", "v1.9.1"),),
+        (("CGO_ENABLED", "0"), ("GOARCH", "amd64")),
+    )
+    _add(
+        tar,
+        "srv/app",
+        elf.write(go_version="go1.22.3", go_modinfo=modinfo, extra=noise.take(int(30_000_000 * scale))),
+        0o755,
+    )
     tar.close()
     # 5. data, and 6. a later layer deleting some of it
     tar, _ = layer("data", "COPY data /srv/data")
@@ -163,15 +209,27 @@ def write_archive(path: Path, megabytes: int = 1024, seed: int = 1) -> int:
             diff_ids.append("sha256:" + digest.hexdigest())
             outer.add(layer_path, arcname=name)
             layer_path.unlink()
-        config = {"architecture": "amd64", "os": "linux",
-                  "config": {"Entrypoint": ["/srv/app"], "User": "10001", "WorkingDir": "/srv",
-                             "Env": ["PATH=/usr/local/bin:/usr/bin:/bin"]},
-                  "rootfs": {"type": "layers", "diff_ids": diff_ids},
-                  "history": [{"created_by": created} for _, created in layers]}
+        config = {
+            "architecture": "amd64",
+            "os": "linux",
+            "config": {
+                "Entrypoint": ["/srv/app"],
+                "User": "10001",
+                "WorkingDir": "/srv",
+                "Env": ["PATH=/usr/local/bin:/usr/bin:/bin"],
+            },
+            "rootfs": {"type": "layers", "diff_ids": diff_ids},
+            "history": [{"created_by": created} for _, created in layers],
+        }
         raw = json.dumps(config).encode()
         config_name = f"blobs/sha256/{hashlib.sha256(raw).hexdigest()}"
-        for name, data in ((config_name, raw), ("manifest.json", json.dumps(
-                [{"Config": config_name, "RepoTags": ["bench/app:1"], "Layers": names}]).encode())):
+        for name, data in (
+            (config_name, raw),
+            (
+                "manifest.json",
+                json.dumps([{"Config": config_name, "RepoTags": ["bench/app:1"], "Layers": names}]).encode(),
+            ),
+        ):
             _add(outer, name, data)
     shutil.rmtree(work, ignore_errors=True)
     return path.stat().st_size
@@ -209,16 +267,30 @@ def measure(tmpdir: str | os.PathLike[str], megabytes: int = 1024, repeat: int =
     made = time.perf_counter() - started
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH", "")]))
-    ours_cmd = [sys.executable, "-m", "deploycheck", "image", str(archive), "--format", "json",
-                "--fail-on", "never"]
+    ours_cmd = [
+        sys.executable,
+        "-m",
+        "deploycheck",
+        "image",
+        str(archive),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]
     tar_cmd = [shutil.which("tar") or "tar", "-tvf", str(archive)]
     _timed(ours_cmd, env)  # warm-up: page cache, .pyc files
     ours = [_timed(ours_cmd, env) for _ in range(repeat)]
     theirs = [_timed(tar_cmd, env) for _ in range(repeat)]
     # `tar -tvf` lists only the archive's few blobs; listing every layer's files is the fair twin
-    layers_cmd = ["bash", "-c", 'for m in $(tar -tf "$1" | grep "^blobs/"); do tar -xOf "$1" "$m" | '
-                  'tar -tv --auto-compress -f - 2>/dev/null || tar -xOf "$1" "$m" | tar -tvzf - ; done | wc -l',
-                  "bash", str(archive)]
+    layers_cmd = [
+        "bash",
+        "-c",
+        'for m in $(tar -tf "$1" | grep "^blobs/"); do tar -xOf "$1" "$m" | '
+        'tar -tv --auto-compress -f - 2>/dev/null || tar -xOf "$1" "$m" | tar -tvzf - ; done | wc -l',
+        "bash",
+        str(archive),
+    ]
     listed = [_timed(layers_cmd, env) for _ in range(repeat)]
     report = json.loads(ours[-1][4] or b"{}")
     wall = statistics.median(r[0] for r in ours)
@@ -226,14 +298,27 @@ def measure(tmpdir: str | os.PathLike[str], megabytes: int = 1024, repeat: int =
     out: dict[str, Any] = {
         "bytes": size,
         "synthesis_s": made,
-        "deploycheck": {"command": ours_cmd, "wall_s": wall, "cpu_s": statistics.median(r[1] for r in ours),
-                        "peak_rss_mb": peak, "rc": ours[-1][3],
-                        "findings": sorted({f["rule"] for f in report.get("findings", [])})},
-        "tar_tvf": {"command": tar_cmd, "wall_s": statistics.median(r[0] for r in theirs),
-                    "cpu_s": statistics.median(r[1] for r in theirs), "peak_rss_mb": max(r[2] for r in theirs)},
-        "tar_tvf_every_layer": {"command": layers_cmd, "wall_s": statistics.median(r[0] for r in listed),
-                                "entries": int((listed[-1][4] or b"0").strip() or 0)},
-        "target_s": TARGET_S, "target_mb": TARGET_MB,
+        "deploycheck": {
+            "command": ours_cmd,
+            "wall_s": wall,
+            "cpu_s": statistics.median(r[1] for r in ours),
+            "peak_rss_mb": peak,
+            "rc": ours[-1][3],
+            "findings": sorted({f["rule"] for f in report.get("findings", [])}),
+        },
+        "tar_tvf": {
+            "command": tar_cmd,
+            "wall_s": statistics.median(r[0] for r in theirs),
+            "cpu_s": statistics.median(r[1] for r in theirs),
+            "peak_rss_mb": max(r[2] for r in theirs),
+        },
+        "tar_tvf_every_layer": {
+            "command": layers_cmd,
+            "wall_s": statistics.median(r[0] for r in listed),
+            "entries": int((listed[-1][4] or b"0").strip() or 0),
+        },
+        "target_s": TARGET_S,
+        "target_mb": TARGET_MB,
         "target_met": wall < TARGET_S and peak < TARGET_MB,
         "load_average": os.getloadavg()[0],
     }

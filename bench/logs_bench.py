@@ -31,25 +31,28 @@ REPO = Path(__file__).resolve().parent.parent
 TARGET_MB_S = 50.0
 
 _NORMAL = (
-    '[GIN] 2024/03/02 - 10:{m:02d}:{s:02d} | 200 |   {us}.{d}µs |      172.18.0.{ip} | GET      "/api/v1/items/{n}"',
+    "[GIN] 2024/03/02 - 10:{m:02d}:{s:02d} | 200 |   {us}.{d}µs |      172.18.0.{ip} | "
+    'GET      "/api/v1/items/{n}"',
     '{{"level":"info","ts":"2024-03-02T10:{m:02d}:{s:02d}.{us}Z","caller":"server/handler.go:{d}",'
     '"msg":"request served","method":"GET","path":"/api/v1/orders/{n}","status":200,"bytes":{us}}}',
     '172.18.0.{ip} - - [02/Mar/2024:10:{m:02d}:{s:02d} +0000] "GET /static/app.{n}.js HTTP/1.1" 200 {us} '
     '"https://shop.example.com/" "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36"',
-    '[2024-03-02 10:{m:02d}:{s:02d} +0000] [{d}] [INFO] POST /checkout 201 in {us}ms',
+    "[2024-03-02 10:{m:02d}:{s:02d} +0000] [{d}] [INFO] POST /checkout 201 in {us}ms",
     'INFO:     172.18.0.{ip}:{n} - "GET /items/{n} HTTP/1.1" 200 OK',
     'time="2024-03-02T10:{m:02d}:{s:02d}Z" level=debug msg="cache hit" key=user:{n} ttl={d}s',
-    '2024-03-02 10:{m:02d}:{s:02d}.{us} UTC [{d}] LOG:  duration: {d}.{us} ms  statement: SELECT * FROM items WHERE id = {n}',
-    '2024/03/02 10:{m:02d}:{s:02d} [info] {d}#{d}: *{n} client closed keepalive connection',
+    "2024-03-02 10:{m:02d}:{s:02d}.{us} UTC [{d}] LOG:  duration: {d}.{us} ms  "
+    "statement: SELECT * FROM items WHERE id = {n}",
+    "2024/03/02 10:{m:02d}:{s:02d} [info] {d}#{d}: *{n} client closed keepalive connection",
 )
 _FAILURES = (
     "2024/03/02 10:15:01 dial tcp 127.0.0.1:5432: connect: connection refused",
-    '2024/03/02 10:15:01 [error] 29#29: *7 connect() failed (111: Connection refused) while connecting to '
-    'upstream, client: 172.18.0.1, server: _, request: "GET /api/ HTTP/1.1", upstream: "http://172.18.0.3:8000/api/"',
+    "2024/03/02 10:15:01 [error] 29#29: *7 connect() failed (111: Connection refused) while connecting to "
+    'upstream, client: 172.18.0.1, server: _, request: "GET /api/ HTTP/1.1", '
+    'upstream: "http://172.18.0.3:8000/api/"',
     "[2024-03-02 10:15:31 +0000] [1] [CRITICAL] WORKER TIMEOUT (pid:13)",
     "2024/03/02 10:15:01 loading time zone: unknown time zone Europe/Paris",
-    'Post "https://api.stripe.com/v1/charges": tls: failed to verify certificate: x509: certificate signed by '
-    "unknown authority",
+    'Post "https://api.stripe.com/v1/charges": tls: failed to verify certificate: '
+    "x509: certificate signed by unknown authority",
     "exec /app: exec format error",
     '172.18.0.9 - - [02/Mar/2024:10:16:01 +0000] "GET /api/items HTTP/1.1" 502 157 "-" "Mozilla/5.0"',
     "ModuleNotFoundError: No module named 'flask'",
@@ -64,9 +67,16 @@ def write_log(path: Path, megabytes: int, seed: int = 1) -> tuple[int, int]:
     pool = []
     for _ in range(20_000):
         template = rng.choice(_NORMAL)
-        pool.append(template.format(m=rng.randrange(60), s=rng.randrange(60), us=rng.randrange(10_000),
-                                    d=rng.randrange(1, 999), ip=rng.randrange(2, 250),
-                                    n=rng.randrange(100_000)))
+        pool.append(
+            template.format(
+                m=rng.randrange(60),
+                s=rng.randrange(60),
+                us=rng.randrange(10_000),
+                d=rng.randrange(1, 999),
+                ip=rng.randrange(2, 250),
+                n=rng.randrange(100_000),
+            )
+        )
     written = planted = 0
     with path.open("w", encoding="utf-8") as fh:
         while written < target:
@@ -109,7 +119,17 @@ def measure(tmpdir: str | os.PathLike[str], megabytes: int = 100, repeat: int = 
     size, planted = write_log(log, megabytes)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH", "")]))
-    ours_cmd = [sys.executable, "-m", "deploycheck", "logs", str(log), "--format", "json", "--fail-on", "never"]
+    ours_cmd = [
+        sys.executable,
+        "-m",
+        "deploycheck",
+        "logs",
+        str(log),
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]
     patterns = folder / "patterns.txt"
     patterns.write_text("\n".join(grep_patterns()) + "\n", encoding="utf-8")
     grep = shutil.which("grep")
@@ -122,9 +142,18 @@ def measure(tmpdir: str | os.PathLike[str], megabytes: int = 100, repeat: int = 
     wall = statistics.median(r[0] for r in ours)
     cpu = statistics.median(r[1] for r in ours)
     out: dict[str, Any] = {
-        "bytes": size, "planted_failures": planted, "patterns": len(grep_patterns()),
-        "deploycheck": {"command": ours_cmd, "wall_s": wall, "cpu_s": cpu, "mb_per_s": mb / wall,
-                        "mb_per_cpu_s": mb / cpu if cpu else None, "rc": ours[-1][2], "findings": findings},
+        "bytes": size,
+        "planted_failures": planted,
+        "patterns": len(grep_patterns()),
+        "deploycheck": {
+            "command": ours_cmd,
+            "wall_s": wall,
+            "cpu_s": cpu,
+            "mb_per_s": mb / wall,
+            "mb_per_cpu_s": mb / cpu if cpu else None,
+            "rc": ours[-1][2],
+            "findings": findings,
+        },
         "target_mb_per_s": TARGET_MB_S,
         "target_met": mb / wall >= TARGET_MB_S,
         "load_average": os.getloadavg()[0],
@@ -132,8 +161,13 @@ def measure(tmpdir: str | os.PathLike[str], megabytes: int = 100, repeat: int = 
     if theirs:
         g_wall = statistics.median(r[0] for r in theirs)
         g_cpu = statistics.median(r[1] for r in theirs)
-        out["grep"] = {"command": grep_cmd, "wall_s": g_wall, "cpu_s": g_cpu, "mb_per_s": mb / g_wall,
-                       "matching_lines": int(theirs[-1][3].strip() or 0)}
+        out["grep"] = {
+            "command": grep_cmd,
+            "wall_s": g_wall,
+            "cpu_s": g_cpu,
+            "mb_per_s": mb / g_wall,
+            "matching_lines": int(theirs[-1][3].strip() or 0),
+        }
         out["grep_over_deploycheck"] = wall / g_wall if g_wall else None
     return out
 

@@ -16,8 +16,16 @@ from deploycheck.engine.live import run_on_facts
 from deploycheck.model import Finding
 
 
-def member(tar: tarfile.TarFile, name: str, data: bytes = b"", *, kind: bytes = tarfile.REGTYPE,
-           link: str = "", mode: int = 0o644, uid: int = 0) -> None:
+def member(
+    tar: tarfile.TarFile,
+    name: str,
+    data: bytes = b"",
+    *,
+    kind: bytes = tarfile.REGTYPE,
+    link: str = "",
+    mode: int = 0o644,
+    uid: int = 0,
+) -> None:
     info = tarfile.TarInfo(name)
     info.type = kind
     info.linkname = link
@@ -40,11 +48,21 @@ def layer(*entries: tuple[Any, ...], fmt: int = tarfile.PAX_FORMAT) -> bytes:
     return out.getvalue()
 
 
-def docker_archive(layers: list[bytes], config: dict[str, Any] | None = None, tag: str = "test/img:1",
-                   extra: dict[str, bytes] | None = None, manifest: bytes | None = None) -> bytes:
+def docker_archive(
+    layers: list[bytes],
+    config: dict[str, Any] | None = None,
+    tag: str = "test/img:1",
+    extra: dict[str, bytes] | None = None,
+    manifest: bytes | None = None,
+) -> bytes:
     """A `docker save` archive (Docker 25 layout: blobs/sha256/...) holding these layer blobs."""
-    cfg = {"architecture": "amd64", "os": "linux", "config": {}, "rootfs": {"type": "layers", "diff_ids": []},
-           "history": []}
+    cfg = {
+        "architecture": "amd64",
+        "os": "linux",
+        "config": {},
+        "rootfs": {"type": "layers", "diff_ids": []},
+        "history": [],
+    }
     cfg.update(config or {})
     names = []
     blobs: list[tuple[str, bytes]] = []
@@ -56,8 +74,14 @@ def docker_archive(layers: list[bytes], config: dict[str, Any] | None = None, ta
     raw = json.dumps(cfg).encode()
     config_name = f"blobs/sha256/{hashlib.sha256(raw).hexdigest()}"
     blobs.append((config_name, raw))
-    blobs.append(("manifest.json", manifest if manifest is not None else
-                  json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode()))
+    blobs.append(
+        (
+            "manifest.json",
+            manifest
+            if manifest is not None
+            else json.dumps([{"Config": config_name, "RepoTags": [tag], "Layers": names}]).encode(),
+        )
+    )
     for name, data in (extra or {}).items():
         blobs.append((name, data))
     out = io.BytesIO()

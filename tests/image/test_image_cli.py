@@ -21,15 +21,20 @@ STATIC = elf.write()
 def _archive(tmp_path: Path, program: bytes = CGO) -> Path:
     lay = layer(("app", program, tarfile.REGTYPE, "", 0o755), ("tmp/junk", b"\0" * (2 << 20)))
     second = layer(("tmp/.wh.junk", b""))
-    return write(tmp_path / "img.tar", docker_archive([lay, second], {"config": {"Entrypoint": ["/app"],
-                                                                                 "User": "10001"}}))
+    return write(
+        tmp_path / "img.tar",
+        docker_archive([lay, second], {"config": {"Entrypoint": ["/app"], "User": "10001"}}),
+    )
 
 
 def test_text_and_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["image", str(_archive(tmp_path)), "--no-color"])
     out = capsys.readouterr().out
     assert code == 1
-    assert "image=test/img:1 layer=" in out and "path_in_image=/app: IM016 [error] elf-interpreter-missing" in out
+    assert (
+        "image=test/img:1 layer=" in out
+        and "path_in_image=/app: IM016 [error] elf-interpreter-missing" in out
+    )
     assert out.rstrip().endswith("in 2 files.") or "Found 1 error" in out
 
 
@@ -70,8 +75,10 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 def test_platform_mismatch(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["image", str(_archive(tmp_path, STATIC)), "--platform", "linux/arm64", "--format", "json"])
     data = json.loads(capsys.readouterr().out)
-    assert any(f["rule"] == "IM004" and "built for linux/amd64, not for linux/arm64" in f["message"]
-               for f in data["findings"])
+    assert any(
+        f["rule"] == "IM004" and "built for linux/amd64, not for linux/arm64" in f["message"]
+        for f in data["findings"]
+    )
 
 
 def _blob(root: Path, data: bytes) -> str:
@@ -86,20 +93,48 @@ def _oci(root: Path) -> Path:
     manifests = []
     for arch, program in (("amd64", elf.write(machine="amd64")), ("arm64", elf.write(machine="arm64"))):
         lay = _blob(root, layer(("app", program, tarfile.REGTYPE, "", 0o755)))
-        cfg = _blob(root, json.dumps({"architecture": arch, "os": "linux",
-                                      "config": {"Entrypoint": ["/app"]}}).encode())
-        man = json.dumps({"schemaVersion": 2, "config": {"digest": cfg},
-                          "layers": [{"digest": lay, "mediaType": "application/vnd.oci.image.layer.v1.tar"}]})
+        cfg = _blob(
+            root,
+            json.dumps({"architecture": arch, "os": "linux", "config": {"Entrypoint": ["/app"]}}).encode(),
+        )
+        man = json.dumps(
+            {
+                "schemaVersion": 2,
+                "config": {"digest": cfg},
+                "layers": [{"digest": lay, "mediaType": "application/vnd.oci.image.layer.v1.tar"}],
+            }
+        )
         digest = _blob(root, man.encode())
-        manifests.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": digest,
-                          "platform": {"os": "linux", "architecture": arch}})
-    manifests.append({"mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": manifests[0]["digest"],
-                      "platform": {"os": "unknown", "architecture": "unknown"},
-                      "annotations": {"vnd.docker.reference.type": "attestation-manifest"}})
+        manifests.append(
+            {
+                "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                "digest": digest,
+                "platform": {"os": "linux", "architecture": arch},
+            }
+        )
+    manifests.append(
+        {
+            "mediaType": "application/vnd.oci.image.manifest.v1+json",
+            "digest": manifests[0]["digest"],
+            "platform": {"os": "unknown", "architecture": "unknown"},
+            "annotations": {"vnd.docker.reference.type": "attestation-manifest"},
+        }
+    )
     index = _blob(root, json.dumps({"schemaVersion": 2, "manifests": manifests}).encode())
-    (root / "index.json").write_text(json.dumps({"schemaVersion": 2, "manifests": [
-        {"mediaType": "application/vnd.oci.image.index.v1+json", "digest": index,
-         "annotations": {"org.opencontainers.image.ref.name": "1.0"}}]}))
+    (root / "index.json").write_text(
+        json.dumps(
+            {
+                "schemaVersion": 2,
+                "manifests": [
+                    {
+                        "mediaType": "application/vnd.oci.image.index.v1+json",
+                        "digest": index,
+                        "annotations": {"org.opencontainers.image.ref.name": "1.0"},
+                    }
+                ],
+            }
+        )
+    )
     (root / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
     return root
 
@@ -138,8 +173,9 @@ def test_docker_host_like_the_cli(tmp_path: Path) -> None:
     config = tmp_path / ".docker"
     meta = config / "contexts" / "meta" / hashlib.sha256(b"remote").hexdigest()
     meta.mkdir(parents=True)
-    (meta / "meta.json").write_text(json.dumps({"Name": "remote", "Endpoints": {"docker": {
-        "Host": "unix:///run/user/1000/docker.sock"}}}))
+    (meta / "meta.json").write_text(
+        json.dumps({"Name": "remote", "Endpoints": {"docker": {"Host": "unix:///run/user/1000/docker.sock"}}})
+    )
     (config / "config.json").write_text(json.dumps({"currentContext": "remote"}))
     assert docker_host({}, str(tmp_path))[0] == "unix:///run/user/1000/docker.sock"
     assert docker_host({"DOCKER_CONTEXT": "default"}, str(tmp_path))[0] == "unix:///var/run/docker.sock"

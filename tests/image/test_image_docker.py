@@ -22,7 +22,7 @@ from infra.goapps import GIN_HELLO, build_go
 
 pytestmark = pytest.mark.docker
 
-HTTPS_CLIENT = '''package main
+HTTPS_CLIENT = """package main
 
 import (
 	"fmt"
@@ -38,7 +38,7 @@ func main() {
 	}
 	fmt.Println(resp.Status)
 }
-'''
+"""
 PREFIX = f"dctest-image-{secrets.token_hex(3)}"
 HOST_CA = Path("/etc/ssl/certs/ca-certificates.crt")
 
@@ -62,12 +62,28 @@ def _ext_module(work: Path) -> Path:
     if shutil.which("gcc") is None:
         pytest.skip("gcc is not installed")
     (work / "stub.c").write_text("int PQlibVersion(void) { return 160000; }\n")
-    (work / "ext.c").write_text("int PQlibVersion(void);\nint PyInit__psycopg(void) { return PQlibVersion(); }\n")
-    subprocess.run(["gcc", "-shared", "-fPIC", "-Wl,-soname,libpq.so.5", "-o", str(work / "libpq.so.5"),
-                    str(work / "stub.c")], check=True, capture_output=True)
+    (work / "ext.c").write_text(
+        "int PQlibVersion(void);\nint PyInit__psycopg(void) { return PQlibVersion(); }\n"
+    )
+    subprocess.run(
+        [
+            "gcc",
+            "-shared",
+            "-fPIC",
+            "-Wl,-soname,libpq.so.5",
+            "-o",
+            str(work / "libpq.so.5"),
+            str(work / "stub.c"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     out = work / "_psycopg.so"
-    subprocess.run(["gcc", "-shared", "-fPIC", "-o", str(out), str(work / "ext.c"), f"-L{work}", "-l:libpq.so.5"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-o", str(out), str(work / "ext.c"), f"-L{work}", "-l:libpq.so.5"],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -85,15 +101,24 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
         tags[name] = scratch_image(f"{PREFIX}-{name}:1", files, config, workdir=work)
 
     ca = (HOST_CA.read_bytes() if HOST_CA.exists() else b"-----BEGIN CERTIFICATE-----\n", 0o644)
-    scratch("clean", {"/app": (static_client, 0o755), "/etc/ssl/certs/ca-certificates.crt": ca},
-            {"USER": "65532:65532", "ENTRYPOINT": '["/app"]'})
-    scratch("cgo", {"/app": (cgo_client, 0o755), "/etc/ssl/certs/ca-certificates.crt": ca},
-            {"ENTRYPOINT": '["/app"]'})
+    scratch(
+        "clean",
+        {"/app": (static_client, 0o755), "/etc/ssl/certs/ca-certificates.crt": ca},
+        {"USER": "65532:65532", "ENTRYPOINT": '["/app"]'},
+    )
+    scratch(
+        "cgo",
+        {"/app": (cgo_client, 0o755), "/etc/ssl/certs/ca-certificates.crt": ca},
+        {"ENTRYPOINT": '["/app"]'},
+    )
     scratch("noca", {"/app": (static_client, 0o755)}, {"ENTRYPOINT": '["/app"]'})
     scratch("shell", {"/app": (gin, 0o755)}, {"CMD": "/app --port 8080"})
     scratch("arm", {"/app": (arm, 0o755)}, {"ENTRYPOINT": '["/app"]'})
-    scratch("health", {"/app": (gin, 0o755)},
-            {"ENTRYPOINT": '["/app"]', "HEALTHCHECK": 'CMD ["curl", "-f", "http://localhost:8080/healthz"]'})
+    scratch(
+        "health",
+        {"/app": (gin, 0o755)},
+        {"ENTRYPOINT": '["/app"]', "HEALTHCHECK": 'CMD ["curl", "-f", "http://localhost:8080/healthz"]'},
+    )
     debian = debian_image()
     base = f"{PREFIX}-debian:bookworm"
     tag_as(debian, base)
@@ -103,13 +128,15 @@ def images(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     shutil.copy(ext, py / "ext.so")
     (py / "Dockerfile").write_text(
         f"FROM {base}\nCOPY ext.so /usr/local/lib/python3.11/site-packages/psycopg2/"
-        "_psycopg.cpython-311-x86_64-linux-gnu.so\nCMD [\"/bin/sh\"]\n")
+        '_psycopg.cpython-311-x86_64-linux-gnu.so\nCMD ["/bin/sh"]\n'
+    )
     tags["python"] = build(py, f"{PREFIX}-python:1")
     sec = work / "secret"
     sec.mkdir()
     (sec / ".env").write_text("DATABASE_PASSWORD=pr0d-s3cret-pw\n")
-    (sec / "Dockerfile").write_text(f"FROM {base}\nCOPY .env /srv/.env\nRUN rm /srv/.env\nUSER 1000\n"
-                                    "CMD [\"/bin/sleep\", \"infinity\"]\n")
+    (sec / "Dockerfile").write_text(
+        f'FROM {base}\nCOPY .env /srv/.env\nRUN rm /srv/.env\nUSER 1000\nCMD ["/bin/sleep", "infinity"]\n'
+    )
     tags["secret"] = build(sec, f"{PREFIX}-secret:1")
     saved = {name: str(save(tag, work / f"{name}.tar")) for name, tag in tags.items()}
     tags.update({f"{name}.tar": path for name, path in saved.items()})
@@ -136,13 +163,15 @@ def test_cgo_binary_misses_its_loader(images: dict[str, str]) -> None:
 def test_https_client_without_certificates(images: dict[str, str]) -> None:
     found, _ = _checked(images["noca.tar"])
     [ca] = [f for f in found if f.rule == "IM020"]
-    assert "Go's HTTP client is linked in" in ca.message and "x509: certificate signed by unknown" in ca.message
+    assert (
+        "Go's HTTP client is linked in" in ca.message and "x509: certificate signed by unknown" in ca.message
+    )
 
 
 def test_shell_form_on_scratch(images: dict[str, str]) -> None:
     found, _ = _checked(images["shell.tar"])
     assert "IM012" in _codes(found)
-    assert [f for f in found if f.rule == "IM012"][0].location.extra[-1] == ("path_in_image", "/bin/sh")
+    assert next(f for f in found if f.rule == "IM012").location.extra[-1] == ("path_in_image", "/bin/sh")
 
 
 def test_arm64_binary_in_amd64_image(images: dict[str, str]) -> None:
@@ -159,7 +188,7 @@ def test_healthcheck_calls_curl_the_image_lacks(images: dict[str, str]) -> None:
 
 
 def test_psycopg2_without_libpq(images: dict[str, str]) -> None:
-    found, result = _checked(images["python.tar"])
+    found, _result = _checked(images["python.tar"])
     [ext] = [f for f in found if f.rule == "IM018"]
     assert ext.message.startswith("`import psycopg2` fails") and "libpq.so.5" in ext.message
     assert "/usr/lib/x86_64-linux-gnu" in ext.message  # the real ld.so.conf.d of Debian was read
@@ -189,8 +218,13 @@ def test_oci_layout_made_by_skopeo(images: dict[str, str]) -> None:
     layout = work / "oci-cgo"
     archive = work / "oci-cgo.tar"
     for target in (f"oci:{layout}:1.0", f"oci-archive:{archive}:1.0"):
-        proc = subprocess.run(["skopeo", "copy", "--quiet", f"docker-archive:{images['cgo.tar']}", target],
-                              capture_output=True, text=True, timeout=300, check=False)
+        proc = subprocess.run(
+            ["skopeo", "copy", "--quiet", f"docker-archive:{images['cgo.tar']}", target],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert proc.returncode == 0, proc.stderr
     by_file, _ = _checked(images["cgo.tar"])
     for source in (layout, archive):
@@ -209,7 +243,7 @@ def test_truncated_and_corrupted_saves(images: dict[str, str]) -> None:
     assert not {"IM010", "IM016", "IM017", "IM018"} & _codes(found)
     broken = bytearray(data)
     middle = len(broken) // 3
-    broken[middle: middle + 4096] = os.urandom(4096)
+    broken[middle : middle + 4096] = os.urandom(4096)
     bad = work / "bad.tar"
     bad.write_bytes(bytes(broken))
     found, _ = _checked(str(bad))

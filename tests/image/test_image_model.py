@@ -5,15 +5,21 @@ from __future__ import annotations
 from deploycheck.model.image import ElfInfo, FileEntry, ImageConfig, ImageFacts
 
 
-def _facts(entries: list[FileEntry], config: ImageConfig | None = None, elves: dict[str, ElfInfo] | None = None,
-           texts: dict[str, str] | None = None) -> ImageFacts:
+def _facts(
+    entries: list[FileEntry],
+    config: ImageConfig | None = None,
+    elves: dict[str, ElfInfo] | None = None,
+    texts: dict[str, str] | None = None,
+) -> ImageFacts:
     files = {e.path: e for e in entries}
     for path in list(files):
         parent = path.rpartition("/")[0]
         while parent and parent not in files:
             files[parent] = FileEntry(parent, "dir", 0o755)
             parent = parent.rpartition("/")[0]
-    return ImageFacts("t", config or ImageConfig(architecture="amd64"), (), files, elves or {}, {}, texts or {})
+    return ImageFacts(
+        "t", config or ImageConfig(architecture="amd64"), (), files, elves or {}, {}, texts or {}
+    )
 
 
 def f(path: str, mode: int = 0o755, **kw: object) -> FileEntry:
@@ -25,10 +31,17 @@ def link(path: str, target: str) -> FileEntry:
 
 
 def test_lookup_follows_links_inside_the_image() -> None:
-    facts = _facts([f("/opt/app/1.2/bin/app"), link("/opt/app/current", "1.2"),
-                    link("/usr/local/bin/app", "../../../opt/app/current/bin/app"),
-                    link("/escape", "../../../../opt/app/current/bin/app"), link("/a", "/b"), link("/b", "a"),
-                    f("/etc/passwd", 0o644)])
+    facts = _facts(
+        [
+            f("/opt/app/1.2/bin/app"),
+            link("/opt/app/current", "1.2"),
+            link("/usr/local/bin/app", "../../../opt/app/current/bin/app"),
+            link("/escape", "../../../../opt/app/current/bin/app"),
+            link("/a", "/b"),
+            link("/b", "a"),
+            f("/etc/passwd", 0o644),
+        ]
+    )
     found = facts.lookup("/usr/local/bin/app")
     assert (found.path, found.error) == ("/opt/app/1.2/bin/app", "")
     assert facts.lookup("/escape").path == "/opt/app/1.2/bin/app"  # '..' stops at the root
@@ -36,8 +49,9 @@ def test_lookup_follows_links_inside_the_image() -> None:
     assert facts.lookup("/etc/passwd/x").error == "notdir"
     assert facts.lookup("/nope/x").error == "missing"
     assert facts.lookup("bin/app", cwd="/opt/app/current").path == "/opt/app/1.2/bin/app"
-    assert facts.lookup("/usr/local/bin/app", follow=False).entry == link("/usr/local/bin/app",
-                                                                           "../../../opt/app/current/bin/app")
+    assert facts.lookup("/usr/local/bin/app", follow=False).entry == link(
+        "/usr/local/bin/app", "../../../opt/app/current/bin/app"
+    )
 
 
 def test_path_search_skips_non_executables() -> None:
@@ -53,9 +67,15 @@ def test_users() -> None:
     passwd = "root:x:0:0:root:/root:/bin/sh\napp:x:10001:10002::/home/app:/bin/false\n"
     group = "root:x:0:\nweb:x:33:\n"
     base = [f("/etc/passwd", 0o644), f("/etc/group", 0o644)]
-    for user, expected in (("", (0, 0, "")), ("app", (10001, 10002, "")), ("app:web", (10001, 33, "")),
-                           ("1234", (1234, 0, "")), ("ghost", (None, None, "user")),
-                           ("app:nogroup", (10001, None, "group")), ("0:0", (0, 0, ""))):
+    for user, expected in (
+        ("", (0, 0, "")),
+        ("app", (10001, 10002, "")),
+        ("app:web", (10001, 33, "")),
+        ("1234", (1234, 0, "")),
+        ("ghost", (None, None, "user")),
+        ("app:nogroup", (10001, None, "group")),
+        ("0:0", (0, 0, "")),
+    ):
         facts = _facts(base, ImageConfig(user=user), texts={"/etc/passwd": passwd, "/etc/group": group})
         assert facts.run_as() == expected, user
 
@@ -71,15 +91,38 @@ def _lib(soname: str = "", **kw: object) -> ElfInfo:
 
 
 def test_loader_search_order() -> None:
-    exe = ElfInfo(64, True, 62, "exec", interp="/lib64/ld-linux-x86-64.so.2",
-                  needed=("liba.so", "libb.so", "libc.so"), runpath=("$ORIGIN/../lib",))
+    exe = ElfInfo(
+        64,
+        True,
+        62,
+        "exec",
+        interp="/lib64/ld-linux-x86-64.so.2",
+        needed=("liba.so", "libb.so", "libc.so"),
+        runpath=("$ORIGIN/../lib",),
+    )
     arm = ElfInfo(64, True, 183, "dyn")
-    entries = [f("/opt/x/bin/app"), f("/opt/x/lib/liba.so"), f("/usr/lib/x86_64-linux-gnu/libb.so"),
-               f("/custom/libc.so"), f("/etc/ld.so.conf", 0o644), f("/etc/ld.so.conf.d/c.conf", 0o644),
-               f("/lib/libarm.so"), f("/usr/lib/libarm.so")]
-    elves = {"/opt/x/bin/app": exe, "/opt/x/lib/liba.so": _lib(), "/usr/lib/x86_64-linux-gnu/libb.so": _lib(),
-             "/custom/libc.so": _lib(), "/lib/libarm.so": arm, "/usr/lib/libarm.so": _lib()}
-    texts = {"/etc/ld.so.conf": "include /etc/ld.so.conf.d/*.conf\n", "/etc/ld.so.conf.d/c.conf": "/custom # mine\n"}
+    entries = [
+        f("/opt/x/bin/app"),
+        f("/opt/x/lib/liba.so"),
+        f("/usr/lib/x86_64-linux-gnu/libb.so"),
+        f("/custom/libc.so"),
+        f("/etc/ld.so.conf", 0o644),
+        f("/etc/ld.so.conf.d/c.conf", 0o644),
+        f("/lib/libarm.so"),
+        f("/usr/lib/libarm.so"),
+    ]
+    elves = {
+        "/opt/x/bin/app": exe,
+        "/opt/x/lib/liba.so": _lib(),
+        "/usr/lib/x86_64-linux-gnu/libb.so": _lib(),
+        "/custom/libc.so": _lib(),
+        "/lib/libarm.so": arm,
+        "/usr/lib/libarm.so": _lib(),
+    }
+    texts = {
+        "/etc/ld.so.conf": "include /etc/ld.so.conf.d/*.conf\n",
+        "/etc/ld.so.conf.d/c.conf": "/custom # mine\n",
+    }
     facts = _facts(entries, elves=elves, texts=texts)
     assert facts.missing_libraries("/opt/x/bin/app", exe) == []
     assert facts.resolve_library("liba.so", "/opt/x/bin/app", exe, exe, False) == "/opt/x/lib/liba.so"
@@ -103,15 +146,19 @@ def test_runpath_turns_off_rpath_and_ld_library_path_counts() -> None:
 
 def test_musl_search_path() -> None:
     exe = ElfInfo(64, True, 62, "exec", interp="/lib/ld-musl-x86_64.so.1", needed=("libssl.so.3",))
-    facts = _facts([f("/lib/ld-musl-x86_64.so.1"), f("/opt/ssl/libssl.so.3"), f("/etc/ld-musl-x86_64.path", 0o644)],
-                   elves={"/opt/ssl/libssl.so.3": _lib(), "/lib/ld-musl-x86_64.so.1": _lib()},
-                   texts={"/etc/ld-musl-x86_64.path": "/lib:/opt/ssl\n/usr/lib\n"})
+    facts = _facts(
+        [f("/lib/ld-musl-x86_64.so.1"), f("/opt/ssl/libssl.so.3"), f("/etc/ld-musl-x86_64.path", 0o644)],
+        elves={"/opt/ssl/libssl.so.3": _lib(), "/lib/ld-musl-x86_64.so.1": _lib()},
+        texts={"/etc/ld-musl-x86_64.path": "/lib:/opt/ssl\n/usr/lib\n"},
+    )
     assert facts.libc() == "musl"
     assert facts.missing_libraries("/app", exe) == []
 
 
 def test_ca_bundle_and_zoneinfo() -> None:
-    facts = _facts([f("/etc/ssl/certs/ca-certificates.crt", 0o644), f("/usr/share/zoneinfo/Europe/Berlin", 0o644)])
+    facts = _facts(
+        [f("/etc/ssl/certs/ca-certificates.crt", 0o644), f("/usr/share/zoneinfo/Europe/Berlin", 0o644)]
+    )
     assert facts.ca_bundle() == "/etc/ssl/certs/ca-certificates.crt"
     assert facts.zoneinfo("Europe/Berlin") == "/usr/share/zoneinfo/Europe/Berlin"
     assert facts.zoneinfo("Asia/Tokyo") == ""

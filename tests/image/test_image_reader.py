@@ -30,13 +30,19 @@ def _one(path: Path, **kw: object) -> tuple[ImageFacts | None, list[ImageProblem
 
 
 def test_plain_gzip_and_zstd_layers_with_whiteouts(tmp_path: Path) -> None:
-    base = layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("etc/", b"", tarfile.DIRTYPE),
-                 ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n"), ("srv/old/a.txt", b"a" * 2000),
-                 ("srv/old/b.txt", b"b" * 3000), ("tmp/big.bin", b"\0" * 50_000))
-    import zstandard
+    base = layer(
+        ("app", APP, tarfile.REGTYPE, "", 0o755),
+        ("etc/", b"", tarfile.DIRTYPE),
+        ("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n"),
+        ("srv/old/a.txt", b"a" * 2000),
+        ("srv/old/b.txt", b"b" * 3000),
+        ("tmp/big.bin", b"\0" * 50_000),
+    )
+    zstandard = pytest.importorskip("zstandard")
 
-    second = zstandard.ZstdCompressor().compress(layer(("tmp/.wh.big.bin", b""), ("srv/old/.wh..wh..opq", b""),
-                                                       ("srv/old/new.txt", b"new")))
+    second = zstandard.ZstdCompressor().compress(
+        layer(("tmp/.wh.big.bin", b""), ("srv/old/.wh..wh..opq", b""), ("srv/old/new.txt", b"new"))
+    )
     third = gz(layer(("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\napp:x:10001:10001::/app:/bin/false\n")))
     path = write(tmp_path / "img.tar", docker_archive([base, second, third], CFG))
     image, problems = _one(path)
@@ -53,14 +59,24 @@ def test_plain_gzip_and_zstd_layers_with_whiteouts(tmp_path: Path) -> None:
 
 def test_docker_20_layout_and_compressed_outer_archive(tmp_path: Path) -> None:
     lay = layer(("app", APP, tarfile.REGTYPE, "", 0o755))
-    raw = json.dumps({"architecture": "amd64", "os": "linux", **CFG,
-                      "rootfs": {"type": "layers", "diff_ids": ["sha256:" + "a" * 64]},
-                      "history": [{"created_by": "COPY app /app"}]}).encode()
+    raw = json.dumps(
+        {
+            "architecture": "amd64",
+            "os": "linux",
+            **CFG,
+            "rootfs": {"type": "layers", "diff_ids": ["sha256:" + "a" * 64]},
+            "history": [{"created_by": "COPY app /app"}],
+        }
+    ).encode()
     manifest = json.dumps([{"Config": "cfg.json", "RepoTags": ["old/style:1"], "Layers": ["abc/layer.tar"]}])
     out = io.BytesIO()
     with tarfile.open(fileobj=out, mode="w") as tar:
-        for name, data in (("abc/layer.tar", lay), ("abc/VERSION", b"1.0"), ("cfg.json", raw),
-                           ("manifest.json", manifest.encode())):
+        for name, data in (
+            ("abc/layer.tar", lay),
+            ("abc/VERSION", b"1.0"),
+            ("cfg.json", raw),
+            ("manifest.json", manifest.encode()),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
@@ -78,9 +94,13 @@ def _problem_kinds(problems: list[ImageProblem]) -> set[str]:
 
 
 def test_absolute_path_and_dotdot_escape_are_refused(tmp_path: Path) -> None:
-    lay = layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("/etc/cron.d/evil", b"x"),
-                ("../../../root/.ssh/authorized_keys", b"ssh-ed25519 AAAA"), ("a/../../escape", b"x"),
-                ("ok/../fine.txt", b"x"))
+    lay = layer(
+        ("app", APP, tarfile.REGTYPE, "", 0o755),
+        ("/etc/cron.d/evil", b"x"),
+        ("../../../root/.ssh/authorized_keys", b"ssh-ed25519 AAAA"),
+        ("a/../../escape", b"x"),
+        ("ok/../fine.txt", b"x"),
+    )
     image, problems = _one(write(tmp_path / "h.tar", docker_archive([lay], CFG)))
     assert image is not None
     messages = [p.message for p in problems if p.kind == "unsafe"]
@@ -93,9 +113,14 @@ def test_absolute_path_and_dotdot_escape_are_refused(tmp_path: Path) -> None:
 
 
 def test_device_nodes_and_hard_links_out_of_the_tree(tmp_path: Path) -> None:
-    lay = layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("dev/null", b"", tarfile.CHRTYPE),
-                ("srv/disk", b"", tarfile.BLKTYPE), ("srv/shadow", b"", tarfile.LNKTYPE, "../../etc/shadow"),
-                ("srv/ghost", b"", tarfile.LNKTYPE, "srv/nothing"), ("srv/copy", b"", tarfile.LNKTYPE, "app"))
+    lay = layer(
+        ("app", APP, tarfile.REGTYPE, "", 0o755),
+        ("dev/null", b"", tarfile.CHRTYPE),
+        ("srv/disk", b"", tarfile.BLKTYPE),
+        ("srv/shadow", b"", tarfile.LNKTYPE, "../../etc/shadow"),
+        ("srv/ghost", b"", tarfile.LNKTYPE, "srv/nothing"),
+        ("srv/copy", b"", tarfile.LNKTYPE, "app"),
+    )
     image, problems = _one(write(tmp_path / "d.tar", docker_archive([lay], CFG)))
     assert image is not None
     text = " ".join(p.message for p in problems)
@@ -107,7 +132,9 @@ def test_device_nodes_and_hard_links_out_of_the_tree(tmp_path: Path) -> None:
 
 def test_symlink_loop_gives_a_clear_finding(tmp_path: Path) -> None:
     lay = layer(("a", b"", tarfile.SYMTYPE, "b"), ("b", b"", tarfile.SYMTYPE, "/a"))
-    image, problems = _one(write(tmp_path / "l.tar", docker_archive([lay], {"config": {"Entrypoint": ["/a"]}})))
+    image, problems = _one(
+        write(tmp_path / "l.tar", docker_archive([lay], {"config": {"Entrypoint": ["/a"]}}))
+    )
     assert image is not None and not problems
     assert image.lookup("/a").error == "loop"
     found = findings([image], ("IM010",))
@@ -130,15 +157,16 @@ def test_gzip_bomb_is_stopped_quickly(tmp_path: Path) -> None:
 
 def test_total_byte_budget(tmp_path: Path) -> None:
     lay = layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("data", b"x" * 300_000))
-    image, problems = _one(write(tmp_path / "b.tar", docker_archive([lay, lay], CFG)),
-                           limits=Limits(max_bytes=400_000))
+    _image, problems = _one(
+        write(tmp_path / "b.tar", docker_archive([lay, lay], CFG)), limits=Limits(max_bytes=400_000)
+    )
     assert any(p.kind == "limit" and "--max-bytes" in p.message for p in problems)
 
 
 def test_truncated_member(tmp_path: Path) -> None:
     full = docker_archive([layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("big", b"z" * 100_000))], CFG)
     # cut inside the layer blob (the first member of the archive)
-    path = write(tmp_path / "t.tar", full[: 40_000])
+    path = write(tmp_path / "t.tar", full[:40_000])
     image, problems = _one(path)
     assert image is None
     assert problems and problems[0].kind == "unreadable"
@@ -157,7 +185,7 @@ def test_truncated_gzip_layer_inside_a_whole_archive(tmp_path: Path) -> None:
 def test_bad_checksum_and_garbage(tmp_path: Path) -> None:
     lay = bytearray(layer(("app", APP, tarfile.REGTYPE, "", 0o755)))
     lay[148:156] = b"0000000\0"
-    image, problems = _one(write(tmp_path / "c.tar", docker_archive([bytes(lay)], CFG)))
+    _image, problems = _one(write(tmp_path / "c.tar", docker_archive([bytes(lay)], CFG)))
     assert any("bad header checksum" in p.message for p in problems)
     _, problems = _one(write(tmp_path / "g.tar", b"this is not a tar file at all" * 40))
     assert problems and problems[0].kind == "unreadable"
@@ -173,7 +201,7 @@ def test_huge_pax_header_is_refused(tmp_path: Path) -> None:
         info.size = len(APP)
         info.mode = 0o755
         tar.addfile(info, io.BytesIO(APP))
-    image, problems = _one(write(tmp_path / "p.tar", docker_archive([out.getvalue()], CFG)))
+    _image, problems = _one(write(tmp_path / "p.tar", docker_archive([out.getvalue()], CFG)))
     assert any(p.kind == "unsafe" and "extended header" in p.message for p in problems)
 
 
@@ -217,12 +245,14 @@ def test_layer_scan_never_raises(data: bytes) -> None:
 def test_whole_archive_corruption_never_raises(noise: bytes, at: int) -> None:
     data = bytearray(docker_archive([layer(("app", APP, tarfile.REGTYPE, "", 0o755), ("x/y", b"z"))], CFG))
     at %= len(data)
-    data[at: at + len(noise)] = noise
+    data[at : at + len(noise)] = noise
     read_stream(io.BytesIO(bytes(data)), "fuzz", "linux/amd64", Limits())
 
 
 @pytest.mark.parametrize("count", [5000])
 def test_many_members_are_bounded(tmp_path: Path, count: int) -> None:
     lay = layer(*[(f"f/{i}", b"") for i in range(count)])
-    _, problems = _one(write(tmp_path / "many.tar", docker_archive([lay], CFG)), limits=Limits(max_members=1000))
+    _, problems = _one(
+        write(tmp_path / "many.tar", docker_archive([lay], CFG)), limits=Limits(max_members=1000)
+    )
     assert any(p.kind == "limit" and "tar members" in p.message for p in problems)

@@ -62,7 +62,9 @@ def test_extension_module_groups_by_package() -> None:
 
 def test_entrypoint_through_script_and_env() -> None:
     [(_, message)] = _labels("IM013", name="env.image.json")
-    assert "asks env for python3" in message and "/usr/bin/env: 'python3': No such file or directory" in message
+    assert (
+        "asks env for python3" in message and "/usr/bin/env: 'python3': No such file or directory" in message
+    )
     [(_, crlf)] = _labels("IM014")
     assert "`#!/bin/sh` ends in CR LF" in crlf
 
@@ -73,21 +75,37 @@ def test_secret_added_then_deleted_still_ships() -> None:
     assert "DATABASE_PASSWORD is set" in finding.message and "pr0d" not in finding.message
     assert "its layer still ships it" in finding.message
     layer = dict(finding.location.extra)["layer"]
-    facts = [i for i in _fixture("IM030") if isinstance(i, ImageFacts)][0]
+    facts = next(i for i in _fixture("IM030") if isinstance(i, ImageFacts))
     assert layer == facts.layers[0].short  # the layer that added it, not the one that deleted it
 
 
 def test_secret_values_never_reach_messages() -> None:
-    for code, name in (("IM030", "key.image.json"), ("IM031", "image.json"), ("IM031", "build-arg.image.json")):
+    for code, name in (
+        ("IM030", "key.image.json"),
+        ("IM031", "image.json"),
+        ("IM031", "build-arg.image.json"),
+    ):
         for _, message in _labels(code, name=name):
             assert "sk_live_4eC39" not in message and "npm_abcdef" not in message and "wJalrX" not in message
 
 
 def test_healthcheck_shell_form() -> None:
-    record = {"config": {"config": {"Entrypoint": ["/app"],
-                                    "Healthcheck": {"Test": ["CMD-SHELL", "wget -qO- http://localhost:8080/ || exit 1"]}}},
-              "layers": [{"files": [{"path": "app", "mode": "0755", "elf": {}},
-                                    {"path": "bin/sh", "mode": "0755", "elf": {}}]}]}
+    record = {
+        "config": {
+            "config": {
+                "Entrypoint": ["/app"],
+                "Healthcheck": {"Test": ["CMD-SHELL", "wget -qO- http://localhost:8080/ || exit 1"]},
+            }
+        },
+        "layers": [
+            {
+                "files": [
+                    {"path": "app", "mode": "0755", "elf": {}},
+                    {"path": "bin/sh", "mode": "0755", "elf": {}},
+                ]
+            }
+        ],
+    }
     [finding] = findings(_record(record), ("IM025",))
     assert "`wget`" in finding.message and "executable file not found in $PATH" in finding.message
     record["layers"][0]["files"].append({"path": "usr/bin/wget", "mode": "0755", "elf": {}})  # type: ignore[index]
@@ -102,16 +120,21 @@ def _project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     root.mkdir()
     (root / "compose.yaml").write_text(
-        "services:\n  web:\n    image: shop/web:1.0\n    build: .\n    command: [\"--port\", \"8080\"]\n")
-    (root / "Dockerfile").write_text("FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
-                                     "RUN CGO_ENABLED=0 go build -o /out/web .\n\nFROM scratch\nWORKDIR /srv\n"
-                                     "COPY --from=build /out/web /srv/web\nENTRYPOINT [\"/srv/web\"]\n")
+        'services:\n  web:\n    image: shop/web:1.0\n    build: .\n    command: ["--port", "8080"]\n'
+    )
+    (root / "Dockerfile").write_text(
+        "FROM golang:1.22 AS build\nWORKDIR /src\nCOPY . .\n"
+        "RUN CGO_ENABLED=0 go build -o /out/web .\n\nFROM scratch\nWORKDIR /srv\n"
+        'COPY --from=build /out/web /srv/web\nENTRYPOINT ["/srv/web"]\n'
+    )
     (root / "go.mod").write_text("module example.com/web\n\ngo 1.22\n")
     (root / "main.go").write_text(
         'package main\n\nimport (\n\t"net/http"\n\t"time"\n\n\t"github.com/gin-gonic/gin"\n)\n\n'
         'func main() {\n\tloc, _ := time.LoadLocation("Europe/Berlin")\n\t_ = loc\n'
-        '\tresp, err := http.Get("https://api.stripe.com/v1/charges")\n\tif err == nil {\n\t\tresp.Body.Close()\n\t}\n'
-        '\tr := gin.Default()\n\tr.LoadHTMLGlob("templates/*")\n\tr.Run(":8080")\n}\n')
+        '\tresp, err := http.Get("https://api.stripe.com/v1/charges")\n'
+        '\tif err == nil {\n\t\tresp.Body.Close()\n\t}\n'
+        '\tr := gin.Default()\n\tr.LoadHTMLGlob("templates/*")\n\tr.Run(":8080")\n}\n'
+    )
     return root
 
 
@@ -130,11 +153,19 @@ def test_project_join(tmp_path: Path) -> None:
     assert [w.short() for w in needs.https] == ["main.go:13"]
     assert [(z, w.short()) for z, w in needs.time_zones] == [("Europe/Berlin", "main.go:11")]
     assert [(p, c) for p, c, _ in needs.files] == [("templates/*", "LoadHTMLGlob")]
-    image = [i for i in _record({"image": "shop/web:1.0",
-                                 "config": {"config": {"Entrypoint": ["/srv/web"], "WorkingDir": "/srv"}},
-                                 "layers": [{"files": [{"path": "srv/web", "mode": "0755",
-                                                        "elf": {"go": {"version": "go1.22.3"}}}]}]})
-             if isinstance(i, ImageFacts)][0]
+    image = next(
+        i
+        for i in _record(
+            {
+                "image": "shop/web:1.0",
+                "config": {"config": {"Entrypoint": ["/srv/web"], "WorkingDir": "/srv"}},
+                "layers": [
+                    {"files": [{"path": "srv/web", "mode": "0755", "elf": {"go": {"version": "go1.22.3"}}}]}
+                ],
+            }
+        )
+        if isinstance(i, ImageFacts)
+    )
     from dataclasses import replace
 
     joined = replace(image, app=needs)

@@ -28,26 +28,49 @@ from deploycheck.rules.logs import all_signatures  # noqa: E402
 FIXTURES = os.path.join(ROOT, "tests", "fixtures", "rules")
 
 NOISE = {
-    "go": ["[GIN] 2024/03/02 - 10:15:00 | 200 |     412.3µs |      172.18.0.1 | GET      \"/healthz\"",
-           "2024/03/02 10:15:00 starting api version=1.4.2 commit=3f2a9c1"],
-    "python": ["[2024-03-02 10:15:00 +0000] [1] [INFO] Starting gunicorn 21.2.0",
-               "INFO:     172.18.0.1:51234 - \"GET /healthz HTTP/1.1\" 200 OK"],
-    "nginx": ["172.18.0.1 - - [02/Mar/2024:10:15:00 +0000] \"GET /healthz HTTP/1.1\" 200 2 \"-\" \"curl/8.5.0\"",
-              "2024/03/02 10:15:00 [notice] 1#1: start worker processes"],
-    "datastores": ["2024-03-02 10:15:00.001 UTC [1] LOG:  listening on IPv4 address \"0.0.0.0\", port 5432",
-                   "2024/03/02 10:15:00 connecting to the database"],
-    "runtime": ["2024/03/02 10:15:00 starting",
-                "time=\"2024-03-02T10:15:00Z\" level=info msg=\"container started\""],
-    "kubernetes": ["  Normal   Scheduled  60s   default-scheduler  Successfully assigned default/api-7d9f to node-2",
-                   "  Normal   Pulled     58s   kubelet            Container image \"api:1.4\" already present on machine"],
+    "go": [
+        '[GIN] 2024/03/02 - 10:15:00 | 200 |     412.3µs |      172.18.0.1 | GET      "/healthz"',
+        "2024/03/02 10:15:00 starting api version=1.4.2 commit=3f2a9c1",
+    ],
+    "python": [
+        "[2024-03-02 10:15:00 +0000] [1] [INFO] Starting gunicorn 21.2.0",
+        'INFO:     172.18.0.1:51234 - "GET /healthz HTTP/1.1" 200 OK',
+    ],
+    "nginx": [
+        '172.18.0.1 - - [02/Mar/2024:10:15:00 +0000] "GET /healthz HTTP/1.1" 200 2 "-" "curl/8.5.0"',
+        "2024/03/02 10:15:00 [notice] 1#1: start worker processes",
+    ],
+    "datastores": [
+        '2024-03-02 10:15:00.001 UTC [1] LOG:  listening on IPv4 address "0.0.0.0", port 5432',
+        "2024/03/02 10:15:00 connecting to the database",
+    ],
+    "runtime": [
+        "2024/03/02 10:15:00 starting",
+        'time="2024-03-02T10:15:00Z" level=info msg="container started"',
+    ],
+    "kubernetes": [
+        "  Normal   Scheduled  60s   default-scheduler  Successfully assigned default/api-7d9f to node-2",
+        '  Normal   Pulled     58s   kubelet            Container image "api:1.4" already present on machine',
+    ],
 }
 PREFIXES = ("", "api-1  | ", "2024-03-02T10:15:01.123456789Z ", "[pod/api-7d9f6c5b8-x2k4q/api] ")
 
 
 def _group(sig: Signature) -> str:
     code = int(sig.code[2:])
-    return ("go" if code < 30 else "python" if code < 60 else "nginx" if code < 80
-            else "datastores" if code < 100 else "runtime" if code < 130 else "kubernetes")
+    return (
+        "go"
+        if code < 30
+        else "python"
+        if code < 60
+        else "nginx"
+        if code < 80
+        else "datastores"
+        if code < 100
+        else "runtime"
+        if code < 130
+        else "kubernetes"
+    )
 
 
 def _prefix(sig: Signature) -> str:

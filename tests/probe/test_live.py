@@ -249,7 +249,8 @@ def test_wrong_scheme_for_the_port(site: Site, gin: dict[str, int], tmp_path: Pa
     _, findings, _ = probe(tmp_path, tls_port_over_http, http_port_over_tls)
     (plain,) = by_code(findings, "PR005")
     assert plain["location"]["url"] == tls_port_over_http
-    assert "The plain HTTP request was sent to HTTPS port" in plain["message"]
+    assert "400 The plain HTTP request was sent to HTTPS port" in plain["message"]
+    assert codes(findings) == {"PR005", "PR006"}, findings  # nothing else is judged on such ports
     (tls,) = by_code(findings, "PR006")
     assert tls["location"]["url"] == http_port_over_tls
     assert not by_code(findings, "PR007")

@@ -46,7 +46,6 @@ from deploycheck.model.containers import (
     LogLine,
     MemoryUsage,
     PublishedPort,
-    SocketTable,
     StopEvent,
 )
 from deploycheck.model.logs import LogScan, LogScanner, LogSource
@@ -56,8 +55,17 @@ LOG_TAIL = 500  # lines of each container's log
 LOG_BYTES = 2 << 20  # at most this much log per container
 LINE_BYTES = 4096
 RECORD_VERSION = 1
-_ARCH = {"x86_64": "amd64", "aarch64": "arm64", "armv7l": "arm", "armv6l": "arm", "i686": "386",
-         "i386": "386", "ppc64le": "ppc64le", "s390x": "s390x", "riscv64": "riscv64"}
+_ARCH = {
+    "x86_64": "amd64",
+    "aarch64": "arm64",
+    "armv7l": "arm",
+    "armv6l": "arm",
+    "i686": "386",
+    "i386": "386",
+    "ppc64le": "ppc64le",
+    "s390x": "s390x",
+    "riscv64": "riscv64",
+}
 _SECRET_NAME = re.compile(r"PASS|SECRET|TOKEN|KEY|CREDENTIAL|PRIVATE|AUTH", re.I)
 
 
@@ -92,20 +100,29 @@ class Endpoint:
 
 def _parse_host(host: str, source: str, cert_path: str = "", verify: bool = False) -> Endpoint:
     if host.startswith("unix://"):
-        return Endpoint("unix", host[len("unix://"):] or DEFAULT_SOCKET, source)
+        return Endpoint("unix", host[len("unix://") :] or DEFAULT_SOCKET, source)
     if host.startswith(("tcp://", "https://", "http://")):
         parts = urlsplit(host)
         port = parts.port or (2376 if verify or parts.scheme == "https" else 2375)
         address = f"{parts.hostname}:{port}"
         if verify or parts.scheme == "https":
             folder = cert_path or os.path.join(os.path.expanduser("~"), ".docker")
-            return Endpoint("https", address, source, os.path.join(folder, "ca.pem"),
-                            os.path.join(folder, "cert.pem"), os.path.join(folder, "key.pem"), verify=True)
+            return Endpoint(
+                "https",
+                address,
+                source,
+                os.path.join(folder, "ca.pem"),
+                os.path.join(folder, "cert.pem"),
+                os.path.join(folder, "key.pem"),
+                verify=True,
+            )
         return Endpoint("tcp", address, source)
     if host.startswith("ssh://"):
-        raise EngineError(f"{source} is {host}: ssh:// engines are not supported; forward the socket "
-                          "(ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and set "
-                          "DOCKER_HOST=unix:///tmp/docker.sock")
+        raise EngineError(
+            f"{source} is {host}: ssh:// engines are not supported; forward the socket "
+            "(ssh -L /tmp/docker.sock:/var/run/docker.sock HOST) and set "
+            "DOCKER_HOST=unix:///tmp/docker.sock"
+        )
     if host.startswith("npipe://"):
         raise EngineError(f"{source} is {host}: Windows named pipes are not supported")
     if host.startswith("/"):
@@ -126,8 +143,12 @@ def _context_endpoint(name: str, config_dir: str) -> Endpoint | None:
     if not isinstance(host, str) or not host:
         return None
     tls_dir = os.path.join(config_dir, "contexts", "tls", digest, "docker")
-    endpoint = _parse_host(host, f"docker context {name!r}", tls_dir if os.path.isdir(tls_dir) else "",
-                           verify=os.path.isdir(tls_dir))
+    endpoint = _parse_host(
+        host,
+        f"docker context {name!r}",
+        tls_dir if os.path.isdir(tls_dir) else "",
+        verify=os.path.isdir(tls_dir),
+    )
     if endpoint.scheme == "https" and docker.get("SkipTLSVerify"):
         endpoint = replace(endpoint, verify=False)
     return endpoint
@@ -137,8 +158,12 @@ def find_endpoint(environ: Mapping[str, str], home: str | None = None) -> Endpoi
     """The engine the docker CLI would use, with the same precedence."""
     host = environ.get("DOCKER_HOST", "")
     if host:
-        return _parse_host(host, "DOCKER_HOST", environ.get("DOCKER_CERT_PATH", ""),
-                           verify=environ.get("DOCKER_TLS_VERIFY", "") not in ("", "0"))
+        return _parse_host(
+            host,
+            "DOCKER_HOST",
+            environ.get("DOCKER_CERT_PATH", ""),
+            verify=environ.get("DOCKER_TLS_VERIFY", "") not in ("", "0"),
+        )
     config_dir = environ.get("DOCKER_CONFIG") or os.path.join(home or os.path.expanduser("~"), ".docker")
     context = environ.get("DOCKER_CONTEXT", "")
     if not context:
@@ -153,8 +178,10 @@ def find_endpoint(environ: Mapping[str, str], home: str | None = None) -> Endpoi
             return found
     if os.path.exists(DEFAULT_SOCKET):
         return Endpoint("unix", DEFAULT_SOCKET, "the default socket")
-    raise EngineError(f"no Docker engine: DOCKER_HOST is not set, no docker context is selected and "
-                      f"{DEFAULT_SOCKET} does not exist (start the engine, or set DOCKER_HOST)")
+    raise EngineError(
+        f"no Docker engine: DOCKER_HOST is not set, no docker context is selected and "
+        f"{DEFAULT_SOCKET} does not exist (start the engine, or set DOCKER_HOST)"
+    )
 
 
 # -- HTTP --------------------------------------------------------------------------------------
@@ -195,8 +222,14 @@ class EngineClient:
             return http.client.HTTPSConnection(host.strip("[]"), int(port), timeout=t, context=context)
         return http.client.HTTPConnection(host.strip("[]"), int(port), timeout=t)
 
-    def request(self, method: str, path: str, query: Mapping[str, object] | None = None,
-                limit: int = 64 << 20, timeout: float | None = None) -> tuple[int, dict[str, str], bytes]:
+    def request(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, object] | None = None,
+        limit: int = 64 << 20,
+        timeout: float | None = None,
+    ) -> tuple[int, dict[str, str], bytes]:
         """One request; the body is read up to `limit` bytes (the connection is then dropped)."""
         url = path + ("?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else "")
         conn = self._connection(timeout)
@@ -208,13 +241,21 @@ class EngineClient:
             return resp.status, headers, body
         except (OSError, http.client.HTTPException) as exc:
             reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise EngineError(f"the Docker engine at {self.endpoint.label()} ({self.endpoint.source}) "
-                              f"does not answer: {reason}") from None
+            raise EngineError(
+                f"the Docker engine at {self.endpoint.label()} ({self.endpoint.source}) "
+                f"does not answer: {reason}"
+            ) from None
         finally:
             conn.close()
 
-    def get_json(self, path: str, query: Mapping[str, object] | None = None, *, missing_ok: bool = False,
-                 timeout: float | None = None) -> Any:
+    def get_json(
+        self,
+        path: str,
+        query: Mapping[str, object] | None = None,
+        *,
+        missing_ok: bool = False,
+        timeout: float | None = None,
+    ) -> Any:
         status, _, body = self.request("GET", path, query, timeout=timeout)
         if status == 404 and missing_ok:
             return None
@@ -270,9 +311,15 @@ def _parse_time(text: str) -> float | None:
 
 def engine_from_info(info: Mapping[str, Any], endpoint: Endpoint | None = None) -> Engine:
     arch = str(info.get("Architecture") or "")
-    return Engine(version=str(info.get("ServerVersion") or ""), os=str(info.get("OSType") or "linux"),
-                  arch=_ARCH.get(arch, arch), cpus=_int(info.get("NCPU")), memory=_int(info.get("MemTotal")),
-                  local=endpoint.local if endpoint else True, endpoint=endpoint.label() if endpoint else "")
+    return Engine(
+        version=str(info.get("ServerVersion") or ""),
+        os=str(info.get("OSType") or "linux"),
+        arch=_ARCH.get(arch, arch),
+        cpus=_int(info.get("NCPU")),
+        memory=_int(info.get("MemTotal")),
+        local=endpoint.local if endpoint else True,
+        endpoint=endpoint.label() if endpoint else "",
+    )
 
 
 def _ports(inspect: Mapping[str, Any]) -> tuple[PublishedPort, ...]:
@@ -287,8 +334,9 @@ def _ports(inspect: Mapping[str, Any]) -> tuple[PublishedPort, ...]:
                 continue
             for binding in bindings:
                 b = _dict(binding)
-                port = PublishedPort(int(number), proto or "tcp", str(b.get("HostIp") or ""),
-                                     _int(b.get("HostPort")))
+                port = PublishedPort(
+                    int(number), proto or "tcp", str(b.get("HostIp") or ""), _int(b.get("HostPort"))
+                )
                 key = (port.container_port, port.protocol, port.host_ip, port.host_port)
                 if not live_ports and any(k[:3] == key[:3] for k in out):
                     continue  # already known with its live host port
@@ -304,13 +352,26 @@ def _health(state: Mapping[str, Any], config: Mapping[str, Any]) -> Health | Non
     test = _str_tuple(check.get("Test"))
     if test == ("NONE",):
         return None
-    probes = tuple(HealthProbe(str(_dict(p).get("Start") or ""), _int(_dict(p).get("ExitCode"), -1),
-                               str(_dict(p).get("Output") or "").strip())
-                   for p in health.get("Log") or [] if isinstance(p, dict))
+    probes = tuple(
+        HealthProbe(
+            str(_dict(p).get("Start") or ""),
+            _int(_dict(p).get("ExitCode"), -1),
+            str(_dict(p).get("Output") or "").strip(),
+        )
+        for p in health.get("Log") or []
+        if isinstance(p, dict)
+    )
     ns = 1e9
-    return Health(str(health.get("Status") or "starting"), _int(health.get("FailingStreak")), probes, test,
-                  _int(check.get("Interval")) / ns, _int(check.get("Timeout")) / ns, _int(check.get("Retries")),
-                  _int(check.get("StartPeriod")) / ns)
+    return Health(
+        str(health.get("Status") or "starting"),
+        _int(health.get("FailingStreak")),
+        probes,
+        test,
+        _int(check.get("Interval")) / ns,
+        _int(check.get("Timeout")) / ns,
+        _int(check.get("Retries")),
+        _int(check.get("StartPeriod")) / ns,
+    )
 
 
 def _platform(image: Mapping[str, Any] | None) -> str:
@@ -321,7 +382,9 @@ def _platform(image: Mapping[str, Any] | None) -> str:
     return f"{image.get('Os') or 'linux'}/{arch}" + (f"/{variant}" if variant else "") if arch else ""
 
 
-def container_from_inspect(inspect: Mapping[str, Any], engine: Engine = Engine(), **gathered: Any) -> Container:
+def container_from_inspect(
+    inspect: Mapping[str, Any], engine: Engine | None = None, **gathered: Any
+) -> Container:
     """A `Container` from `docker inspect` JSON; `gathered` holds the other facts by field name
     (logs, sockets, connections, memory, events, exec_target, port_holders, image_platform...)."""
     state = _dict(inspect.get("State"))
@@ -337,28 +400,46 @@ def container_from_inspect(inspect: Mapping[str, Any], engine: Engine = Engine()
     t0, t1 = _parse_time(started), _parse_time(finished)
     stop_timeout = config.get("StopTimeout")
     return Container(
-        id=str(inspect.get("Id") or ""), name=str(inspect.get("Name") or "").lstrip("/"),
-        image=str(config.get("Image") or inspect.get("Image") or ""), image_id=str(inspect.get("Image") or ""),
-        created=str(inspect.get("Created") or ""), path=str(inspect.get("Path") or ""),
-        args=_str_tuple(inspect.get("Args")), entrypoint=_str_tuple(config.get("Entrypoint")),
-        cmd=_str_tuple(config.get("Cmd")), working_dir=str(config.get("WorkingDir") or ""),
-        user=str(config.get("User") or ""), env=tuple(env),
+        id=str(inspect.get("Id") or ""),
+        name=str(inspect.get("Name") or "").lstrip("/"),
+        image=str(config.get("Image") or inspect.get("Image") or ""),
+        image_id=str(inspect.get("Image") or ""),
+        created=str(inspect.get("Created") or ""),
+        path=str(inspect.get("Path") or ""),
+        args=_str_tuple(inspect.get("Args")),
+        entrypoint=_str_tuple(config.get("Entrypoint")),
+        cmd=_str_tuple(config.get("Cmd")),
+        working_dir=str(config.get("WorkingDir") or ""),
+        user=str(config.get("User") or ""),
+        env=tuple(env),
         labels=tuple(sorted((str(k), str(v)) for k, v in _dict(config.get("Labels")).items())),
-        status=str(state.get("Status") or ""), running=bool(state.get("Running")),
-        restarting=bool(state.get("Restarting")), oom_killed=bool(state.get("OOMKilled")),
-        pid=_int(state.get("Pid")), exit_code=_int(state.get("ExitCode")), error=str(state.get("Error") or ""),
-        started_at=started, finished_at=finished,
-        restart_policy=str(restart.get("Name") or "no"), restart_max=_int(restart.get("MaximumRetryCount")),
-        restart_count=_int(inspect.get("RestartCount")), health=_health(state, config), ports=_ports(inspect),
+        status=str(state.get("Status") or ""),
+        running=bool(state.get("Running")),
+        restarting=bool(state.get("Restarting")),
+        oom_killed=bool(state.get("OOMKilled")),
+        pid=_int(state.get("Pid")),
+        exit_code=_int(state.get("ExitCode")),
+        error=str(state.get("Error") or ""),
+        started_at=started,
+        finished_at=finished,
+        restart_policy=str(restart.get("Name") or "no"),
+        restart_max=_int(restart.get("MaximumRetryCount")),
+        restart_count=_int(inspect.get("RestartCount")),
+        health=_health(state, config),
+        ports=_ports(inspect),
         exposed=tuple(sorted(str(k) for k in _dict(config.get("ExposedPorts")))),
         network_mode=str(host.get("NetworkMode") or ""),
         networks=tuple(sorted(str(k) for k in _dict(network.get("Networks")))),
-        memory_limit=_int(host.get("Memory")), nano_cpus=_int(host.get("NanoCpus")),
-        cpu_quota=_int(host.get("CpuQuota")), cpu_period=_int(host.get("CpuPeriod")),
+        memory_limit=_int(host.get("Memory")),
+        nano_cpus=_int(host.get("NanoCpus")),
+        cpu_quota=_int(host.get("CpuQuota")),
+        cpu_period=_int(host.get("CpuPeriod")),
         cpuset=str(host.get("CpusetCpus") or ""),
         stop_timeout=_int(stop_timeout) if stop_timeout is not None else None,
-        stop_signal=str(config.get("StopSignal") or ""), init=bool(host.get("Init")),
-        engine=engine, ran_seconds=(t1 - t0) if t0 is not None and t1 is not None and t1 >= t0 else None,
+        stop_signal=str(config.get("StopSignal") or ""),
+        init=bool(host.get("Init")),
+        engine=engine or Engine(),
+        ran_seconds=(t1 - t0) if t0 is not None and t1 is not None and t1 >= t0 else None,
         **gathered,
     )
 
@@ -372,8 +453,8 @@ def parse_log_stream(data: bytes, tty: bool) -> list[tuple[str, str, str]]:
     else:
         pos = 0
         while pos + 8 <= len(data):
-            kind, size = data[pos], struct.unpack(">I", data[pos + 4:pos + 8])[0]
-            chunks.append(({1: "stdout", 2: "stderr"}.get(kind, ""), data[pos + 8:pos + 8 + size]))
+            kind, size = data[pos], struct.unpack(">I", data[pos + 4 : pos + 8])[0]
+            chunks.append(({1: "stdout", 2: "stderr"}.get(kind, ""), data[pos + 8 : pos + 8 + size]))
             pos += 8 + size
         if pos < len(data) and not chunks:
             chunks.append(("", data))  # not multiplexed after all
@@ -404,8 +485,11 @@ def log_lines(items: Iterable[object]) -> tuple[LogLine, ...]:
     out = []
     for index, item in enumerate(items, 1):
         if isinstance(item, dict):
-            out.append(LogLine(index, str(item.get("text", "")), str(item.get("stream", "")),
-                               str(item.get("time", ""))))
+            out.append(
+                LogLine(
+                    index, str(item.get("text", "")), str(item.get("stream", "")), str(item.get("time", ""))
+                )
+            )
         else:
             out.append(LogLine(index, str(item)))
     return tuple(out)
@@ -430,10 +514,18 @@ def events_for(container_id: str, events: Iterable[Mapping[str, Any]]) -> tuple[
             continue
         attributes = _dict(actor.get("Attributes"))
         nano = _int(event.get("timeNano")) or _int(event.get("time")) * 1_000_000_000
-        stamp = datetime.fromtimestamp(nano / 1e9).astimezone().isoformat(timespec="milliseconds") if nano else ""
+        stamp = (
+            datetime.fromtimestamp(nano / 1e9).astimezone().isoformat(timespec="milliseconds") if nano else ""
+        )
         code = attributes.get("exitCode")
-        out.append(StopEvent(stamp, str(event.get("Action") or event.get("status") or ""),
-                             _int(attributes.get("signal")), _int(code) if code is not None else None))
+        out.append(
+            StopEvent(
+                stamp,
+                str(event.get("Action") or event.get("status") or ""),
+                _int(attributes.get("signal")),
+                _int(code) if code is not None else None,
+            )
+        )
     return tuple(out)
 
 
@@ -441,9 +533,18 @@ def connections_from_record(items: Iterable[Mapping[str, Any]]) -> tuple[Connect
     out = []
     for item in items:
         number, _, proto = str(item.get("port", "")).partition("/")
-        port = PublishedPort(_int(number), proto or "tcp", str(item.get("host_ip", "")), _int(item.get("host_port")))
-        out.append(Connection(port, str(item.get("target", "")), str(item.get("outcome", "")),
-                              str(item.get("detail", "")), _int(item.get("elapsed_ms"))))
+        port = PublishedPort(
+            _int(number), proto or "tcp", str(item.get("host_ip", "")), _int(item.get("host_port"))
+        )
+        out.append(
+            Connection(
+                port,
+                str(item.get("target", "")),
+                str(item.get("outcome", "")),
+                str(item.get("detail", "")),
+                _int(item.get("elapsed_ms")),
+            )
+        )
     return tuple(out)
 
 
@@ -451,10 +552,17 @@ def exec_target_from_record(item: Mapping[str, Any] | None) -> ExecTarget | None
     if not item:
         return None
     exists = item.get("interpreter_exists")
-    return ExecTarget(str(item.get("path", "")), bool(item.get("exists")), _int(item.get("mode")),
-                      _int(item.get("size")), str(item.get("elf_machine", "")), str(item.get("interpreter", "")),
-                      None if exists is None else bool(exists), str(item.get("shebang", "")),
-                      str(item.get("link_target", "")))
+    return ExecTarget(
+        str(item.get("path", "")),
+        bool(item.get("exists")),
+        _int(item.get("mode")),
+        _int(item.get("size")),
+        str(item.get("elf_machine", "")),
+        str(item.get("interpreter", "")),
+        None if exists is None else bool(exists),
+        str(item.get("shebang", "")),
+        str(item.get("link_target", "")),
+    )
 
 
 def facts_from_record(text: str, scanner: LogScanner | None = None) -> list[object]:
@@ -464,20 +572,29 @@ def facts_from_record(text: str, scanner: LogScanner | None = None) -> list[obje
     if not isinstance(record, dict) or not isinstance(record.get("inspect"), dict):
         raise ValueError("not a container record: no 'inspect' object")
     engine_data = _dict(record.get("engine"))
-    engine = Engine(str(engine_data.get("version", "")), str(engine_data.get("os", "linux")),
-                    str(engine_data.get("arch", "amd64")), _int(engine_data.get("cpus")),
-                    _int(engine_data.get("memory")), bool(engine_data.get("local", True)))
+    engine = Engine(
+        str(engine_data.get("version", "")),
+        str(engine_data.get("os", "linux")),
+        str(engine_data.get("arch", "amd64")),
+        _int(engine_data.get("cpus")),
+        _int(engine_data.get("memory")),
+        bool(engine_data.get("local", True)),
+    )
     sockets = None
     proc = record.get("proc_net")
     if isinstance(proc, dict):
-        sockets = netns.socket_table({str(k): str(v) for k, v in proc.items()},
-                                     str(record.get("proc_net_source", "/proc/PID/net")))
+        sockets = netns.socket_table(
+            {str(k): str(v) for k, v in proc.items()}, str(record.get("proc_net_source", "/proc/PID/net"))
+        )
     events = record.get("events")
     inspect = record["inspect"]
     container = container_from_inspect(
-        inspect, engine,
-        logs=log_lines(record.get("logs") or []), logs_truncated=bool(record.get("logs_truncated")),
-        sockets=sockets, sockets_note=str(record.get("sockets_note", "")),
+        inspect,
+        engine,
+        logs=log_lines(record.get("logs") or []),
+        logs_truncated=bool(record.get("logs_truncated")),
+        sockets=sockets,
+        sockets_note=str(record.get("sockets_note", "")),
         connections=connections_from_record(record.get("connections") or []),
         memory=memory_from_stats(record.get("stats")),
         events=events_for(str(inspect.get("Id", "")), events) if isinstance(events, list) else None,
@@ -503,7 +620,8 @@ class Selection:
     names: tuple[str, ...] = ()
     include_all: bool = False
     compose_project: str = ""
-    working_dir: str = ""  # containers of the compose project whose files live here
+    working_dirs: tuple[str, ...] = ()  # compose projects whose files live in these folders...
+    project_names: tuple[str, ...] = ()  # ...or that bear these names
     tail: int = LOG_TAIL
 
 
@@ -529,13 +647,29 @@ class Raw:
         if redact:
             config = inspect.get("Config") or {}
             config["Env"] = [_redact(item) for item in config.get("Env") or []]
-        return {"deploycheck_record": RECORD_VERSION,
-                "engine": {"version": engine.version, "os": engine.os, "arch": engine.arch, "cpus": engine.cpus,
-                           "memory": engine.memory, "local": engine.local},
-                "inspect": inspect, "image": self.image, "logs": self.logs, "logs_truncated": self.logs_truncated,
-                "proc_net": self.proc_net, "proc_net_source": self.proc_net_source,
-                "sockets_note": self.sockets_note, "connections": self.connections, "stats": self.stats,
-                "events": self.events, "exec_target": self.exec_target, "port_holders": self.port_holders}
+        return {
+            "deploycheck_record": RECORD_VERSION,
+            "engine": {
+                "version": engine.version,
+                "os": engine.os,
+                "arch": engine.arch,
+                "cpus": engine.cpus,
+                "memory": engine.memory,
+                "local": engine.local,
+            },
+            "inspect": inspect,
+            "image": self.image,
+            "logs": self.logs,
+            "logs_truncated": self.logs_truncated,
+            "proc_net": self.proc_net,
+            "proc_net_source": self.proc_net_source,
+            "sockets_note": self.sockets_note,
+            "connections": self.connections,
+            "stats": self.stats,
+            "events": self.events,
+            "exec_target": self.exec_target,
+            "port_holders": self.port_holders,
+        }
 
 
 def _redact(item: str) -> str:
@@ -576,9 +710,13 @@ def select(client: EngineClient, selection: Selection) -> list[str]:
     out = []
     for summary in listed:
         labels = _dict(summary.get("Labels"))
-        if selection.working_dir and not selection.compose_project:
+        if (selection.working_dirs or selection.project_names) and not selection.compose_project:
             where = str(labels.get("com.docker.compose.project.working_dir") or "")
-            if not where or os.path.realpath(where) != os.path.realpath(selection.working_dir):
+            dirs = {os.path.realpath(d) for d in selection.working_dirs}
+            if (
+                not (where and os.path.realpath(where) in dirs)
+                and labels.get("com.docker.compose.project") not in selection.project_names
+            ):
                 continue
         if not selection.include_all and _healthy_running(summary):
             continue
@@ -591,8 +729,13 @@ def _exec_failed(inspect: Mapping[str, Any], logs: Sequence[Mapping[str, str]]) 
     if state.get("Running"):
         return False
     text = str(state.get("Error") or "") + "\n" + "\n".join(item.get("text", "") for item in logs[-5:])
-    return bool(re.search(r"exec[: ].*(no such file or directory|exec format error|permission denied)"
-                          r"|exec user process caused", text))
+    return bool(
+        re.search(
+            r"exec[: ].*(no such file or directory|exec format error|permission denied)"
+            r"|exec user process caused",
+            text,
+        )
+    )
 
 
 def _path_stat(client: EngineClient, cid: str, path: str) -> dict[str, Any] | None:
@@ -618,7 +761,7 @@ def _file_head(client: EngineClient, cid: str, path: str, size: int = 64 << 10) 
     except (tarfile.TarError, EOFError, OSError):
         # The body is cut after `size` bytes: read what the truncated member holds.
         if len(body) > 512:
-            return body[512:512 + size]
+            return body[512 : 512 + size]
     return b""
 
 
@@ -631,8 +774,10 @@ def probe_exec_target(client: EngineClient, inspect: Mapping[str, Any]) -> dict[
     config = _dict(inspect.get("Config"))
     candidates = [path]
     if "/" not in path:
-        env_path = next((str(e)[5:] for e in config.get("Env") or [] if str(e).startswith("PATH=")),
-                        "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+        env_path = next(
+            (str(e)[5:] for e in config.get("Env") or [] if str(e).startswith("PATH=")),
+            "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        )
         candidates = [posixpath.join(d, path) for d in env_path.split(":") if d]
     elif not path.startswith("/"):
         candidates = [posixpath.normpath(posixpath.join(str(config.get("WorkingDir") or "/"), path))]
@@ -643,18 +788,28 @@ def probe_exec_target(client: EngineClient, inspect: Mapping[str, Any]) -> dict[
         target = candidate
         link = str(stat.get("linkTarget") or "")
         if link:
-            target = link if link.startswith("/") else posixpath.normpath(posixpath.join(posixpath.dirname(candidate), link))
+            target = (
+                link
+                if link.startswith("/")
+                else posixpath.normpath(posixpath.join(posixpath.dirname(candidate), link))
+            )
             stat = _path_stat(client, cid, target) or stat
-        out: dict[str, Any] = {"path": candidate, "exists": True, "mode": _int(stat.get("mode")) & 0o7777,
-                               "size": _int(stat.get("size")), "link_target": link}
+        out: dict[str, Any] = {
+            "path": candidate,
+            "exists": True,
+            "mode": _int(stat.get("mode")) & 0o7777,
+            "size": _int(stat.get("size")),
+            "link_target": link,
+        }
         head = _file_head(client, cid, target)
         if head.startswith(b"#!"):
             out["shebang"] = head.split(b"\n", 1)[0].decode("utf-8", "replace")
             interp = out["shebang"][2:].strip().split(" ")[0]
             if interp:
                 out["interpreter"] = interp
-                out["interpreter_exists"] = _path_stat(client, cid, interp.rstrip("\r")) is not None \
-                    and not interp.endswith("\r")
+                out["interpreter_exists"] = _path_stat(
+                    client, cid, interp.rstrip("\r")
+                ) is not None and not interp.endswith("\r")
         elif head.startswith(b"\x7fELF"):
             try:
                 from deploycheck.gatherers import elf
@@ -674,7 +829,9 @@ def probe_exec_target(client: EngineClient, inspect: Mapping[str, Any]) -> dict[
 def _holders(inspect: Mapping[str, Any], listing: Sequence[Mapping[str, Any]]) -> list[list[str]]:
     """Which running containers hold the host port this one failed to bind."""
     error = str(_dict(inspect.get("State")).get("Error") or "")
-    match = re.search(r"Bind for (\S+?):(\d+) failed|listen tcp[46]? (\S*?):(\d+): bind: address already in use", error)
+    match = re.search(
+        r"Bind for (\S+?):(\d+) failed|listen tcp[46]? (\S*?):(\d+): bind: address already in use", error
+    )
     if not match:
         return []
     ip = match.group(1) if match.group(1) is not None else match.group(3)
@@ -692,16 +849,26 @@ def _holders(inspect: Mapping[str, Any], listing: Sequence[Mapping[str, Any]]) -
     return out
 
 
-def gather_one(client: EngineClient, cid: str, engine: Engine, tail: int,
-               images: dict[str, dict[str, Any] | None], listing: Callable[[], list[dict[str, Any]]]) -> Raw | None:
+def gather_one(
+    client: EngineClient,
+    cid: str,
+    engine: Engine,
+    tail: int,
+    images: dict[str, dict[str, Any] | None],
+    listing: Callable[[], list[dict[str, Any]]],
+) -> Raw | None:
     inspect = client.get_json(f"/containers/{cid}/json", missing_ok=True)
     if inspect is None:
         return None  # removed meanwhile
     raw = Raw(inspect)
     state = _dict(inspect.get("State"))
     config = _dict(inspect.get("Config"))
-    status, _, body = client.request("GET", f"/containers/{cid}/logs",
-                                     {"stdout": 1, "stderr": 1, "tail": tail, "timestamps": 1}, limit=LOG_BYTES)
+    status, _, body = client.request(
+        "GET",
+        f"/containers/{cid}/logs",
+        {"stdout": 1, "stderr": 1, "tail": tail, "timestamps": 1},
+        limit=LOG_BYTES,
+    )
     if status == 200:
         lines = parse_log_stream(body, bool(config.get("Tty")))
         raw.logs = [{"stream": s, "time": t, "text": x} for s, t, x in lines]
@@ -713,8 +880,9 @@ def gather_one(client: EngineClient, cid: str, engine: Engine, tail: int,
     raw.image = images.get(image_id)
     running = bool(state.get("Running")) and not state.get("Restarting")
     if running:
-        raw.stats = client.get_json(f"/containers/{cid}/stats", {"stream": "false", "one-shot": "true"},
-                                    missing_ok=True, timeout=10)
+        raw.stats = client.get_json(
+            f"/containers/{cid}/stats", {"stream": "false", "one-shot": "true"}, missing_ok=True, timeout=10
+        )
         if engine.local:
             tables, source, note = netns.read_proc_tables(_int(state.get("Pid")), cid)
             if tables:
@@ -722,17 +890,26 @@ def gather_one(client: EngineClient, cid: str, engine: Engine, tail: int,
             raw.sockets_note = note
             ports = container_from_inspect(inspect).ports
             for conn in netns.connect_all(ports):
-                raw.connections.append({"port": conn.port.spec(), "host_ip": conn.port.host_ip,
-                                        "host_port": conn.port.host_port, "target": conn.target,
-                                        "outcome": conn.outcome, "detail": conn.detail,
-                                        "elapsed_ms": conn.elapsed_ms})
+                raw.connections.append(
+                    {
+                        "port": conn.port.spec(),
+                        "host_ip": conn.port.host_ip,
+                        "host_port": conn.port.host_port,
+                        "target": conn.target,
+                        "outcome": conn.outcome,
+                        "detail": conn.detail,
+                        "elapsed_ms": conn.elapsed_ms,
+                    }
+                )
         else:
             raw.sockets_note = f"the engine is remote ({engine.endpoint}): sockets and ports not checked"
     else:
         raw.sockets_note = "the container is not running"
     if _exec_failed(inspect, raw.logs):
         raw.exec_target = probe_exec_target(client, inspect)
-    if "already allocated" in str(state.get("Error") or "") or "address already in use" in str(state.get("Error") or ""):
+    if "already allocated" in str(state.get("Error") or "") or "address already in use" in str(
+        state.get("Error") or ""
+    ):
         raw.port_holders = _holders(inspect, listing())
     return raw
 
@@ -741,12 +918,19 @@ def _events(client: EngineClient, raws: Sequence[Raw]) -> list[dict[str, Any]] |
     starts = [_parse_time(str(_dict(r.inspect.get("State")).get("StartedAt") or "")) for r in raws]
     known = [s for s in starts if s is not None]
     since = int(min(known)) - 1 if known else int(time.time()) - 3600
-    filters = {"type": ["container"], "event": ["kill", "stop", "die", "oom"],
-               "container": [str(r.inspect.get("Id")) for r in raws]}
+    filters = {
+        "type": ["container"],
+        "event": ["kill", "stop", "die", "oom"],
+        "container": [str(r.inspect.get("Id")) for r in raws],
+    }
     try:
-        status, _, body = client.request("GET", "/events", {"since": since, "until": int(time.time()) + 1,
-                                                            "filters": json.dumps(filters)}, limit=4 << 20,
-                                         timeout=10)
+        status, _, body = client.request(
+            "GET",
+            "/events",
+            {"since": since, "until": int(time.time()) + 1, "filters": json.dumps(filters)},
+            limit=4 << 20,
+            timeout=10,
+        )
     except EngineError:
         return None
     if status != 200:
@@ -762,8 +946,12 @@ def _events(client: EngineClient, raws: Sequence[Raw]) -> list[dict[str, Any]] |
     return out
 
 
-def gather(client: EngineClient, selection: Selection, jobs: int = 16,
-           progress: Callable[[str, int, int], None] | None = None) -> Gathered:
+def gather(
+    client: EngineClient,
+    selection: Selection,
+    jobs: int = 16,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Gathered:
     """Every selected container, gathered concurrently."""
     started = time.perf_counter()
     info = client.get_json("/info")
@@ -780,7 +968,9 @@ def gather(client: EngineClient, selection: Selection, jobs: int = 16,
     raws: list[Raw] = []
     done = 0
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(ids) or 1))) as pool:
-        futures = [pool.submit(gather_one, client, cid, engine, selection.tail, images, listing) for cid in ids]
+        futures = [
+            pool.submit(gather_one, client, cid, engine, selection.tail, images, listing) for cid in ids
+        ]
         for future in futures:
             raw = future.result()
             done += 1
@@ -793,10 +983,13 @@ def gather(client: EngineClient, selection: Selection, jobs: int = 16,
     if events is None and raws:
         notes.append("the engine's event log could not be read: stop and kill events are unknown")
     for raw in raws:
-        raw.events = [e for e in events if (_dict(e.get("Actor")).get("ID") or e.get("id")) == raw.inspect.get("Id")] \
-            if events is not None else None
-    containers = tuple(facts_from_record(json.dumps(raw.record(engine, redact=False)))[0] for raw in raws)
-    containers = tuple(replace(c, engine=engine) for c in containers if isinstance(c, Container))
+        raw.events = (
+            [e for e in events if (_dict(e.get("Actor")).get("ID") or e.get("id")) == raw.inspect.get("Id")]
+            if events is not None
+            else None
+        )
+    built = [facts_from_record(json.dumps(raw.record(engine, redact=False)))[0] for raw in raws]
+    containers = tuple(replace(c, engine=engine) for c in built if isinstance(c, Container))
     return Gathered(engine, containers, tuple(raws), tuple(notes), time.perf_counter() - started)
 
 
@@ -807,5 +1000,15 @@ def iter_records(gathered: Gathered) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}.container.json", raw.record(gathered.engine)
 
 
-__all__ = ["EngineClient", "EngineError", "Endpoint", "Gathered", "Selection", "container_from_inspect",
-           "facts_from_record", "find_endpoint", "gather", "parse_log_stream"]
+__all__ = [
+    "Endpoint",
+    "EngineClient",
+    "EngineError",
+    "Gathered",
+    "Selection",
+    "container_from_inspect",
+    "facts_from_record",
+    "find_endpoint",
+    "gather",
+    "parse_log_stream",
+]

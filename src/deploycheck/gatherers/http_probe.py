@@ -609,8 +609,8 @@ def _probe_one(client: HttpClient, target: Target, options: ProbeOptions, https_
     facts: list[object] = []
     page = fetch_chain(client, url, https_url if scheme_of(url) == "http" else "", target.source)
     facts.append(page)
-    if page.first.status is None and page.first.failure is not None:
-        return facts  # nothing answers: one finding about the connection says it all
+    if page.first.failure is not None:
+        return facts  # no usable answer: one finding about the connection says it all
     if options.cors:
         facts.extend(with_peers(list(_cors_all(client, target, options))))
     for ref in target.health:

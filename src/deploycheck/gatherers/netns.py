@@ -25,8 +25,29 @@ _TCP_LISTEN = "0A"
 _UDP_UNCONN = "07"
 # Ports whose protocol waits for the client's first message and would log an HTTP request as
 # garbage: only the connection itself is tested there.
-_CLIENT_FIRST = frozenset({5432, 3306, 6379, 27017, 5672, 9092, 11211, 2181, 9042, 1433, 1521, 4222,
-                           6380, 5433, 26257, 7687, 9200, 9300, 8086})
+_CLIENT_FIRST = frozenset(
+    {
+        5432,
+        3306,
+        6379,
+        27017,
+        5672,
+        9092,
+        11211,
+        2181,
+        9042,
+        1433,
+        1521,
+        4222,
+        6380,
+        5433,
+        26257,
+        7687,
+        9200,
+        9300,
+        8086,
+    }
+)
 
 
 def _hex_address(text: str) -> str:
@@ -35,7 +56,7 @@ def _hex_address(text: str) -> str:
     if len(raw) == 4:
         return socket.inet_ntop(socket.AF_INET, raw[::-1])
     # /proc prints IPv6 as four host-order 32-bit words.
-    words = b"".join(raw[i:i + 4][::-1] for i in range(0, 16, 4))
+    words = b"".join(raw[i : i + 4][::-1] for i in range(0, 16, 4))
     return socket.inet_ntop(socket.AF_INET6, words)
 
 
@@ -91,8 +112,14 @@ def read_proc_tables(pid: int, container_id: str, proc: str = "/proc") -> tuple[
     if not os.path.isdir(proc):
         return {}, "", f"{proc} is not available on this machine (the engine runs elsewhere)"
     if not _is_container_pid(pid, container_id, proc):
-        return {}, "", (f"PID {pid} from the engine is not this container's process here (the engine "
-                        "runs in a VM or another PID namespace)")
+        return (
+            {},
+            "",
+            (
+                f"PID {pid} from the engine is not this container's process here (the engine "
+                "runs in a VM or another PID namespace)"
+            ),
+        )
     tables: dict[str, str] = {}
     names = []
     for name in ("tcp", "tcp6", "udp", "udp6"):
@@ -104,7 +131,11 @@ def read_proc_tables(pid: int, container_id: str, proc: str = "/proc") -> tuple[
         except FileNotFoundError:
             continue  # no IPv6 in the kernel
         except OSError as exc:
-            return {}, "", f"cannot read {path}: {exc.strerror or exc} (run as root or in the docker group with /proc access)"
+            return (
+                {},
+                "",
+                f"cannot read {path}: {exc.strerror or exc} (run as root, or as the containers' user)",
+            )
     if not tables:
         return {}, "", f"no socket tables under {proc}/{pid}/net"
     return tables, ", ".join(names), ""
@@ -131,7 +162,9 @@ def _first_line(data: bytes) -> str:
     return text[:120]
 
 
-def connect(port: PublishedPort, connect_timeout: float = 1.0, read_timeout: float = 1.5) -> Connection | None:
+def connect(
+    port: PublishedPort, connect_timeout: float = 1.0, read_timeout: float = 1.5
+) -> Connection | None:
     """Open one TCP connection to the published port on loopback and classify what happens."""
     target = _loopback_target(port)
     if target is None:
@@ -160,8 +193,11 @@ def connect(port: PublishedPort, connect_timeout: float = 1.0, read_timeout: flo
         sock.settimeout(0.3)
         try:
             data = sock.recv(256)
-            return done("answered", _first_line(data)) if data else done(
-                "reset", "closed by the peer before any byte")
+            return (
+                done("answered", _first_line(data))
+                if data
+                else done("reset", "closed by the peer before any byte")
+            )
         except TimeoutError:
             pass
         except ConnectionResetError:
@@ -172,7 +208,9 @@ def connect(port: PublishedPort, connect_timeout: float = 1.0, read_timeout: flo
             return done("answered", "connection accepted and held open (the protocol waits for the client)")
         sock.settimeout(read_timeout)
         try:
-            sock.sendall(b"HEAD / HTTP/1.0\r\nHost: " + host.encode() + b"\r\nUser-Agent: deploycheck\r\n\r\n")
+            sock.sendall(
+                b"HEAD / HTTP/1.0\r\nHost: " + host.encode() + b"\r\nUser-Agent: deploycheck\r\n\r\n"
+            )
             data = sock.recv(256)
         except TimeoutError:
             return done("timeout", f"connected, but no answer to an HTTP request within {read_timeout:g} s")
@@ -180,7 +218,11 @@ def connect(port: PublishedPort, connect_timeout: float = 1.0, read_timeout: flo
             if exc.errno in (errno.ECONNRESET, errno.EPIPE):
                 return done("reset", "reset by the peer before any byte")
             return done("error", exc.strerror or str(exc))
-        return done("answered", _first_line(data)) if data else done("reset", "closed by the peer before any byte")
+        return (
+            done("answered", _first_line(data))
+            if data
+            else done("reset", "closed by the peer before any byte")
+        )
     finally:
         sock.close()
 

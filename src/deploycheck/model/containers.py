@@ -11,7 +11,8 @@ omit has a neutral default, so a fact from an old engine or a partial record sta
 from __future__ import annotations
 
 import signal as _signal
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from deploycheck.model.links import Deployment
 from deploycheck.model.location import Location, Related
@@ -113,9 +114,13 @@ class Connection:
     elapsed_ms: int = 0
 
     def describe(self) -> str:
-        text = {"refused": "connection refused", "reset": "connection accepted, then reset before any byte",
-                "timeout": "no answer in time", "answered": "answered", "error": "failed"}.get(
-                    self.outcome, self.outcome)
+        text = {
+            "refused": "connection refused",
+            "reset": "connection accepted, then reset before any byte",
+            "timeout": "no answer in time",
+            "answered": "answered",
+            "error": "failed",
+        }.get(self.outcome, self.outcome)
         return f"{self.target}: {text}" + (f" ({self.detail})" if self.detail else "")
 
 
@@ -251,7 +256,7 @@ class Container:
     stop_signal: str = ""
     init: bool = False
     image_platform: str = ""  # "linux/arm64" from the image's config
-    engine: Engine = Engine()
+    engine: Engine = field(default_factory=Engine)
     logs: tuple[LogLine, ...] = ()
     logs_truncated: bool = False
     sockets: SocketTable | None = None
@@ -303,7 +308,9 @@ class Container:
     @property
     def shell_form(self) -> bool:
         """PID 1 is `/bin/sh -c "..."`: the shell form of CMD/ENTRYPOINT or a compose string."""
-        return self.path in ("/bin/sh", "sh", "/bin/bash", "bash") and bool(self.args) and self.args[0] == "-c"
+        return (
+            self.path in ("/bin/sh", "sh", "/bin/bash", "bash") and bool(self.args) and self.args[0] == "-c"
+        )
 
     def command_line(self) -> str:
         import shlex
@@ -345,10 +352,10 @@ class Container:
     def log_evidence(self, lines: tuple[LogLine, ...], what: str = "log") -> tuple[Related, ...]:
         return tuple(Related(self.log_location(ln.number), f"{what}: {ln.text}") for ln in lines)
 
-    def field(self, name: str, value: object) -> Related:
+    def evidence(self, name: str, value: object) -> Related:
         """An inspect field as evidence: `State.OOMKilled=true`."""
         text = str(value).lower() if isinstance(value, bool) else str(value)
-        return Related(self.location(("field", name)), f"{name}={text}")
+        return Related(Location(extra=(("container", self.name),)), f"{name}={text}")
 
 
 def _cpuset_size(spec: str) -> int:
@@ -374,6 +381,51 @@ class ContainerDeployment:
     project_root: str = ""
 
 
+def _norm(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())
+
+
+def _image_base(image: str) -> str:
+    repo = image.split("@", 1)[0]
+    last = repo.rpartition("/")[2]
+    return last.partition(":")[0]
+
+
+def _matches(c: Container, dep: Deployment) -> bool:
+    if dep.kind == "compose":
+        if c.compose_service:
+            return c.compose_service == dep.name
+        svc = dep.service
+        return bool(
+            svc is not None
+            and (
+                svc.container_name == c.name or (svc.image and _image_base(svc.image) == _image_base(c.image))
+            )
+        )
+    if dep.kind == "docker":
+        folder = dep.context.rstrip("/").rpartition("/")[2] or dep.context
+        wanted = {_norm(folder)} if folder and folder != "." else set()
+        return bool(wanted) and (_norm(_image_base(c.image)) in wanted or _norm(c.name) in wanted)
+    return False
+
+
+def join(
+    containers: Sequence[Container], deployments: Sequence[Deployment], root: str = ""
+) -> tuple[ContainerDeployment, ...]:
+    """Each container with the deployment that describes it: a compose service by the compose
+    labels (or container_name, or image), a lone Dockerfile by its folder's name; when the
+    project has a single deployment and nothing else matched, that one."""
+    out: list[ContainerDeployment] = []
+    candidates = [d for d in deployments if d.kind in ("compose", "docker")]
+    for c in containers:
+        found = next((d for d in candidates if _matches(c, d)), None)
+        if found is None and len(candidates) == 1 and not c.compose_service:
+            found = candidates[0]
+        if found is not None:
+            out.append(ContainerDeployment(c, found, root))
+    return tuple(out)
+
+
 __all__ = [
     "Connection",
     "Container",
@@ -388,5 +440,6 @@ __all__ = [
     "PublishedPort",
     "SocketTable",
     "StopEvent",
+    "join",
     "signal_name",
 ]

@@ -679,16 +679,15 @@ class ImageFacts:
     # -- libc and the dynamic loader --------------------------------------------------------
 
     def libc(self) -> str:
-        """'musl', 'glibc', or '' (neither: scratch, distroless/static)."""
-        for path in self.files:
-            if path.startswith("/lib/ld-musl-"):
+        """'musl', 'glibc', or '' (neither: scratch, distroless/static), from the loaders present
+        (looked up through symlinks, so merged-/usr layouts count)."""
+        for name in _MUSL_LOADERS:
+            if self.is_file(f"/lib/ld-musl-{name}.so.1"):
                 return "musl"
-        for path in self.files:
-            name = path.rpartition("/")[2]
-            if name.startswith("ld-linux") or (name.startswith("libc.so.6") and "/lib" in path):
-                entry = self.lookup(path)
-                if not entry.error and "musl" not in entry.path:
-                    return "glibc"
+        for path in _GLIBC_LOADERS:
+            found = self.lookup(path)
+            if not found.error and found.entry is not None and "musl" not in found.path:
+                return "glibc"
         return ""
 
     def loader_dirs(self, musl: bool) -> tuple[str, ...]:
@@ -903,6 +902,14 @@ class ImageFacts:
             elif self.has_any_under(directory):
                 return directory
         return ""
+
+
+_MUSL_LOADERS = ("x86_64", "aarch64", "armhf", "arm", "i386", "ppc64le", "s390x", "riscv64", "mips64",
+                 "mips64el", "mipsel", "mips", "loongarch64", "x32")
+_GLIBC_LOADERS = ("/lib64/ld-linux-x86-64.so.2", "/lib/ld-linux-aarch64.so.1", "/lib/ld-linux-armhf.so.3",
+                  "/lib/ld-linux.so.3", "/lib/ld-linux.so.2", "/lib64/ld64.so.2", "/lib/ld64.so.1",
+                  "/lib/ld-linux-riscv64-lp64d.so.1", "/lib/x86_64-linux-gnu/libc.so.6",
+                  "/lib/aarch64-linux-gnu/libc.so.6", "/usr/lib64/libc.so.6", "/lib64/libc.so.6")
 
 
 def _expand_origin(directory: str, origin: str, obj: ElfInfo) -> str:

@@ -54,7 +54,7 @@ def clean_line(text: str) -> str:
         text = _ANSI.sub("", text)
     match = _PREFIX.match(text)
     if match:
-        text = text[match.end():]
+        text = text[match.end() :]
     return text.rstrip("\r\n")
 
 
@@ -64,8 +64,9 @@ class Signature:
 
     `pattern` is searched in one cleaned line; every match must contain one of `keywords`
     (literal, case-sensitive), which the scanner uses to find candidate lines. Named groups
-    become details of the hit (`target__2` in another branch of the alternation fills `target`); `key` names the group that splits findings (the dependency a
-    connection was refused to), `message` is formatted with the groups (`{target}`) and `{line}`.
+    become details of the hit (`target__2` in another branch of the alternation fills
+    `target`); `key` names the group that splits findings (the dependency a connection was
+    refused to), `message` is formatted with the groups (`{target}`) and `{line}`.
     A `fallback` signature stays quiet on a line that a specific signature explains. `refine`
     sees `context_before`/`context_after` neighbouring lines and may add details or reject.
     """
@@ -199,14 +200,17 @@ class _Group:
 
     def sample(self, hit: LogHit) -> None:
         """Keep a few occurrences whose text differs from the first (other ports, other URLs)."""
-        if len(self.samples) < SAMPLES and hit.text != self.first.text \
-                and all(hit.text != s.text for s in self.samples):
+        if (
+            len(self.samples) < SAMPLES
+            and hit.text != self.first.text
+            and all(hit.text != s.text for s in self.samples)
+        ):
             self.samples.append(hit)
 
 
 # How often each byte occurs in typical log text, for choosing the rarest byte of each keyword
 # (the scanner adapts these counts to a sample of the input when the input is large).
-_COMMON = (b" etaoinsrlcdu0123456789:-./\"hmp=,gf[]ybwTSEINROAGPHLCD_vkMU()'F{}WB>x<KV|jYqzJXZQ")
+_COMMON = b" etaoinsrlcdu0123456789:-./\"hmp=,gf[]ybwTSEINROAGPHLCD_vkMU()'F{}WB>x<KV|jYqzJXZQ"
 _PRIOR = {byte: len(_COMMON) - rank for rank, byte in enumerate(_COMMON)}
 ADAPT_BYTES = 1 << 18  # inputs above this size get byte counts from a sample of their own
 
@@ -250,7 +254,7 @@ def _anchor_patterns(keywords: Sequence[bytes], weight: Mapping[int, float]) -> 
             # which `re` rejects in one comparison at most occurrences of the anchor byte.
             index = keyword.rfind(bytes([byte]), 0, len(keyword) - 1)
             index = keyword.index(byte) if index == -1 else index
-            before, after = keyword[:index + 1], keyword[index + 1:]
+            before, after = keyword[: index + 1], keyword[index + 1 :]
             branch = re.escape(after)
             if len(before) > 1:
                 branch += b"(?<=" + re.escape(keyword) + b")"
@@ -324,7 +328,7 @@ class LogScanner:
         """The keyword patterns for this text: tuned to its byte frequencies when it is large."""
         if hi - lo <= ADAPT_BYTES:
             return self._default_anchors
-        return _anchor_patterns([k for k, _ in self._keywords], _weights(bytes(data[lo:lo + ADAPT_BYTES])))
+        return _anchor_patterns([k for k, _ in self._keywords], _weights(bytes(data[lo : lo + ADAPT_BYTES])))
 
     def matches(self, text: str) -> list[tuple[Signature, LogHit]]:
         """Every signature matching in `text`, with its first hit (for tests and small inputs)."""
@@ -341,8 +345,9 @@ class LogScanner:
                 first, last = _shift(g.first, offset), _shift(g.last, offset)
                 found = groups.get((g.code, g.key))
                 if found is None:
-                    groups[(g.code, g.key)] = _Group(g.code, g.key, first, last, g.count,
-                                                     [_shift(h, offset) for h in g.samples])
+                    groups[(g.code, g.key)] = _Group(
+                        g.code, g.key, first, last, g.count, [_shift(h, offset) for h in g.samples]
+                    )
                     continue
                 found.count += g.count
                 found.last = last
@@ -350,20 +355,26 @@ class LogScanner:
                     found.sample(_shift(hit, offset) if hit is not first else first)
             offset += part.lines
         ordered = sorted(groups.values(), key=lambda g: (g.first.line, g.code, g.key))
-        return LogScan(source, offset, tuple(
-            HitGroup(g.code, g.key, g.first, g.last, g.count, tuple(g.samples)) for g in ordered))
+        return LogScan(
+            source,
+            offset,
+            tuple(HitGroup(g.code, g.key, g.first, g.last, g.count, tuple(g.samples)) for g in ordered),
+        )
 
     # -- the scan --------------------------------------------------------------------------
 
-    def scan_region(self, data: bytes | bytearray, lo: int, hi: int,
-                    anchors: tuple[re.Pattern[bytes], ...] | None = None) -> ScanPart:
+    def scan_region(
+        self, data: bytes | bytearray, lo: int, hi: int, anchors: tuple[re.Pattern[bytes], ...] | None = None
+    ) -> ScanPart:
         """Scan the lines starting in `data[lo:hi]` (lo at a line start); lines outside the region
         serve as context only. Line 1 is the line at `lo`."""
         if anchors is None:
             anchors = self.anchors_for(data, lo, hi)
         find = data.find
         size = len(data)
-        lines = data.count(b"\n", lo, hi) + (1 if hi == size and hi > lo and data[hi - 1:hi] != b"\n" else 0)
+        lines = data.count(b"\n", lo, hi) + (
+            1 if hi == size and hi > lo and data[hi - 1 : hi] != b"\n" else 0
+        )
         candidates: dict[int, int] = {}  # line start -> line end
         for anchor in anchors:
             search = anchor.search
@@ -383,15 +394,27 @@ class LogScanner:
             end = candidates[begin]
             line_no += data.count(b"\n", previous, begin)
             previous = begin
-            raw = data[begin:min(end, begin + MAX_LINE)]
+            raw = data[begin : min(end, begin + MAX_LINE)]
             sig_ids = sorted({i for keyword, ids in self._keywords if keyword in raw for i in ids})
             if sig_ids:
                 self._match_line(data, begin, end, raw, line_no, sig_ids, groups)
-        return ScanPart(lines, tuple(
-            HitGroup(g.code, g.key, g.first, g.last, g.count, tuple(g.samples)) for g in groups.values()))
+        return ScanPart(
+            lines,
+            tuple(
+                HitGroup(g.code, g.key, g.first, g.last, g.count, tuple(g.samples)) for g in groups.values()
+            ),
+        )
 
-    def _match_line(self, data: bytes | bytearray, start: int, end: int, raw: bytes | bytearray, line_no: int,
-                    sig_ids: Sequence[int], groups: dict[tuple[str, str], _Group]) -> None:
+    def _match_line(
+        self,
+        data: bytes | bytearray,
+        start: int,
+        end: int,
+        raw: bytes | bytearray,
+        line_no: int,
+        sig_ids: Sequence[int],
+        groups: dict[tuple[str, str], _Group],
+    ) -> None:
         text = clean_line(raw.decode("utf-8", "replace"))
         found: list[tuple[Signature, dict[str, str]]] = []
         context: tuple[list[str], list[str]] | None = None
@@ -407,8 +430,8 @@ class LogScanner:
             if sig.refine is not None:
                 if context is None:
                     context = (_lines_before(data, start, self._before), _lines_after(data, end, self._after))
-                before = context[0][len(context[0]) - sig.context_before:] if sig.context_before else []
-                after = context[1][:sig.context_after]
+                before = context[0][len(context[0]) - sig.context_before :] if sig.context_before else []
+                after = context[1][: sig.context_after]
                 extra = sig.refine(before, text, after, details)
                 if extra is None:
                     continue
@@ -418,7 +441,7 @@ class LogScanner:
             found = [(sig, d) for sig, d in found if not sig.fallback]
         excerpt = text.strip()
         if len(excerpt) > EXCERPT:
-            excerpt = excerpt[:EXCERPT - 1] + "…"
+            excerpt = excerpt[: EXCERPT - 1] + "…"
         for sig, details in found:
             hit = LogHit(line_no, excerpt, tuple(sorted(details.items())))
             key = (sig.code, details.get(sig.key, "") if sig.key else "")
@@ -455,26 +478,13 @@ def _back_lines(data: bytes | bytearray, pos: int, count: int) -> int:
     return pos
 
 
-def split_regions(data: bytes, parts: int) -> list[tuple[int, int]]:
-    """`parts` regions of about equal size, cut at line starts."""
-    size = len(data)
-    cuts = [0]
-    for index in range(1, parts):
-        at = data.find(b"\n", size * index // parts)
-        cut = size if at == -1 else at + 1
-        if cut > cuts[-1]:
-            cuts.append(cut)
-    cuts.append(size)
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
-
-
 def _keyword_table(signatures: Sequence[Signature]) -> tuple[tuple[bytes, tuple[int, ...]], ...]:
     """Keyword -> the signatures to try on a line holding it. A keyword containing another one
     is folded into it: every line holding the longer one holds the shorter one too."""
     by_keyword: dict[bytes, set[int]] = {}
     for index, sig in enumerate(signatures):
-        for keyword in sig.keywords:
-            by_keyword.setdefault(keyword.encode("utf-8"), set()).add(index)
+        for text in sig.keywords:
+            by_keyword.setdefault(text.encode("utf-8"), set()).add(index)
     kept: dict[bytes, set[int]] = {}
     for keyword in sorted(by_keyword, key=len):
         inner = next((k for k in kept if k in keyword), None)
@@ -487,7 +497,7 @@ def _lines_before(data: bytes | bytearray, start: int, count: int) -> list[str]:
     end = start - 1
     while count > 0 and end > 0:
         begin = data.rfind(b"\n", 0, end) + 1
-        out.append(clean_line(data[begin:min(end, begin + MAX_LINE)].decode("utf-8", "replace")))
+        out.append(clean_line(data[begin : min(end, begin + MAX_LINE)].decode("utf-8", "replace")))
         end = begin - 1
         count -= 1
     out.reverse()
@@ -502,7 +512,7 @@ def _lines_after(data: bytes | bytearray, end: int, count: int) -> list[str]:
         stop = data.find(b"\n", begin)
         if stop == -1:
             stop = size
-        out.append(clean_line(data[begin:min(stop, begin + MAX_LINE)].decode("utf-8", "replace")))
+        out.append(clean_line(data[begin : min(stop, begin + MAX_LINE)].decode("utf-8", "replace")))
         begin = stop + 1
         count -= 1
     return out

@@ -118,7 +118,7 @@ def state_evidence(c: Container, *fields: str) -> tuple[Related, ...]:
         "HostConfig.Memory": c.memory_limit, "HostConfig.RestartPolicy": c.restart_policy,
         "State.StartedAt": c.started_at, "State.FinishedAt": c.finished_at,
     }
-    return tuple(c.field(name, values[name]) for name in fields if name in values)
+    return tuple(c.evidence(name, values[name]) for name in fields if name in values)
 
 
 def log_evidence(c: Container, lines: Sequence[LogLine]) -> tuple[Related, ...]:
@@ -132,4 +132,4 @@ def ran_for(c: Container) -> str:
 def restart_delay(count: int) -> float:
     """Docker's restart delay after `count` consecutive quick failures: 100 ms doubled each time,
     at most a minute (reset once a run lasts 10 s)."""
-    return min(0.1 * (2 ** max(count - 1, 0)), ENGINE_BACKOFF_MAX)
+    return float(min(0.1 * (2.0 ** max(count - 1, 0)), ENGINE_BACKOFF_MAX))

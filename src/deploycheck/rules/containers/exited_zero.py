@@ -4,11 +4,17 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
 from deploycheck.model.containers import Container
-from deploycheck.rules.containers._common import explaining_lines, log_evidence, ran_for, state_evidence, stop_request
+from deploycheck.rules.containers._common import (
+    explaining_lines,
+    log_evidence,
+    ran_for,
+    state_evidence,
+    stop_request,
+)
 
 
 class ExitedZero(Rule[Container]):
-    """A server container exited with code 0: its main process ended, nothing stays in the foreground.
+    r"""A server container exited with code 0: its main process ended, nothing stays in the foreground.
 
     ## Why
     A container lives as long as its PID 1. Exit code 0 from a container that publishes ports,

@@ -40,7 +40,7 @@ class ImagePlatformMismatch(Rule[ImageProblem]):
     """
 
     code = "IM004"
-    name = "image-platform-mismatch"
+    name = "image-built-for-other-platform"
     category = Category.PLATFORM
     severity = Severity.ERROR
     target = ImageProblem

@@ -41,7 +41,7 @@ class ScriptCrlfLineEndings(Rule[ImageFacts]):
     """
 
     code = "IM014"
-    name = "script-crlf-line-endings"
+    name = "entrypoint-script-crlf"
     category = Category.STARTUP_ORDER
     severity = Severity.ERROR
     target = ImageFacts

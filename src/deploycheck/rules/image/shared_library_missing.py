@@ -56,7 +56,7 @@ class SharedLibraryMissing(Rule[ImageFacts]):
     """
 
     code = "IM017"
-    name = "shared-library-missing"
+    name = "entrypoint-library-missing"
     category = Category.DEPENDENCY
     severity = Severity.ERROR
     target = ImageFacts

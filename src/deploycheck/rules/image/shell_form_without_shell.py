@@ -37,7 +37,7 @@ class ShellFormWithoutShell(Rule[ImageFacts]):
     """
 
     code = "IM012"
-    name = "shell-form-without-shell"
+    name = "no-shell-for-shell-form"
     category = Category.STARTUP_ORDER
     severity = Severity.ERROR
     target = ImageFacts

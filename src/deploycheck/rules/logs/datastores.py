@@ -1,6 +1,7 @@
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 """Log signatures of databases and brokers, seen from both sides: the client that cannot reach
 them (often through `localhost`) and the server that is not ready or not configured
-(LG080–LG099)."""
+(LG080-LG099)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Log signatures of Go programs, Gin and the Go toolchain (LG001–LG029), and of the failures
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
+"""Log signatures of Go programs, Gin and the Go toolchain (LG001-LG029), and of the failures
 every server runtime shares (address in use, TLS trust, DNS, time zones)."""
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 """Log signatures of Kubernetes events and statuses (`kubectl describe`, `kubectl get events`),
-and of image builds in CI (LG130–LG149)."""
+and of image builds in CI (LG130-LG149)."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ SIGNATURES = (
         key="probe",
         message="the {probe} probe gets HTTP {status}: the path does not exist (404), the Host is "
                 "rejected (400, Django ALLOWED_HOSTS) or the app reports itself unhealthy (503)",
-        why="""An HTTP probe passes on 200–399 only: a wrong `path` (404), Django rejecting the pod
+        why="""An HTTP probe passes on 200-399 only: a wrong `path` (404), Django rejecting the pod
             IP as Host (400, pitfall L5), a redirect to HTTPS that the kubelet does not follow to
             a 2xx, or a dependency-aware health endpoint used for liveness (pitfall L6).""",
         fix="""probe a path the app serves with 200 (check the route table), send an allowed

@@ -1,5 +1,6 @@
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 """Log signatures of nginx as a reverse proxy: upstreams, certificates, listeners, limits, and
-the 413/502/504 patterns of its access log (LG060–LG079)."""
+the 413/502/504 patterns of its access log (LG060-LG079)."""
 
 from __future__ import annotations
 

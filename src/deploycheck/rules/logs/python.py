@@ -1,5 +1,6 @@
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 """Log signatures of Python web apps: imports, servers (gunicorn, uvicorn, Flask, Django),
-settings, packaging (LG030–LG059)."""
+settings, packaging (LG030-LG059)."""
 
 from __future__ import annotations
 

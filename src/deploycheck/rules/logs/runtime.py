@@ -1,6 +1,7 @@
+# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 """Log signatures of the container runtime and the kernel: exec failures, wrong platform,
 missing loaders and libraries, the OOM killer, host ports, missing variables and files
-(LG100–LG129). They appear in `docker logs`, in `docker run`/compose output, in CI logs and in
+(LG100-LG129). They appear in `docker logs`, in `docker run`/compose output, in CI logs and in
 `kubectl describe`."""
 
 from __future__ import annotations
