@@ -22,6 +22,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+
 from infra.docker import CACHE, debian_image, image_exists
 
 GOPATH = Path("/usr/share/gocode")
@@ -168,8 +169,8 @@ def golang_image(version: str = "1.19") -> str:
     files["go/pkg/tool"] = GOROOT / "pkg" / "tool"
     files["go/pkg/include"] = GOROOT / "pkg" / "include"
     _stream_build(tag, f"FROM {base}\nCOPY go /usr/local/go\n"
-                       "ENV PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-                       " GOPATH=/go GOTOOLCHAIN=local\nWORKDIR /go\n", files)
+                       "ENV PATH=/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin"
+                       ":/sbin:/bin GOPATH=/go GOTOOLCHAIN=local\nWORKDIR /go\n", files)
     return tag
 
 

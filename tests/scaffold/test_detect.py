@@ -60,7 +60,8 @@ def test_vendored_modules_are_seen(tmp_path: Path) -> None:
 
 def test_fastapi_app() -> None:
     facts = detect(str(APPS / "fastapi-redis"))
-    assert (facts.framework, facts.target, facts.server, facts.asgi) == ("fastapi", "main:app", "uvicorn", True)
+    assert (facts.framework, facts.target, facts.server) == ("fastapi", "main:app", "uvicorn")
+    assert facts.asgi
     assert facts.python_version == "3.12" and facts.requirements == "requirements.txt"
     assert (facts.health_path, facts.liveness_path) == ("/readyz", "/livez")
     assert [s.kind for s in facts.services] == ["redis"]

@@ -9,6 +9,7 @@ with --no-cache-mounts, which test_init_output proves is the default file minus 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import time
 import urllib.request
@@ -17,18 +18,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from infra.docker import remove_containers, require_engine
-from infra.goapps import require_go
 from realapps import distroless_static, golang_image, python_image, write_flask_app, write_gin_app
 
 from deploycheck.cli.main import main
+from infra.docker import remove_containers, require_engine
+from infra.goapps import require_go
 
 pytestmark = [pytest.mark.docker, pytest.mark.slow]
 
 
 def _docker(*args: str, timeout: float = 900) -> str:
     proc = subprocess.run(["docker", *args], capture_output=True, text=True, timeout=timeout,
-                          env={"DOCKER_BUILDKIT": "0", "PATH": "/usr/local/bin:/usr/bin:/bin"})
+                          env=dict(os.environ, DOCKER_BUILDKIT="0"))
     assert proc.returncode == 0, f"docker {' '.join(args)}:\n{proc.stdout}\n{proc.stderr}"
     return proc.stdout.strip()
 

@@ -93,7 +93,7 @@ def test_docker_compose_config_accepts_the_compose_file(
 
 def test_kubernetes_manifests_match_the_api_schemas(
         generated: tuple[Path, tuple[GeneratedFile, ...]]) -> None:
-    app, files = generated
+    _, files = generated
     manifests = [f for f in files if f.path.startswith("k8s/")]
     if not manifests:
         return

@@ -21,7 +21,7 @@ import ssl
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -631,10 +631,6 @@ def _cors_all(client: HttpClient, target: Target, options: ProbeOptions) -> Iter
     yield cors_probe(client, target.url, FOREIGN_ORIGIN, OriginKind.FOREIGN, options.method,
                      options.headers, True)
     yield cors_probe(client, target.url, "null", OriginKind.NULL, options.method, options.headers, True)
-
-
-def with_source(fact: Any, source: Location) -> Any:
-    return replace(fact, source=source)
 
 
 __all__ = ["ClientSettings", "HttpClient", "ProbeOptions", "chain_outcome", "classify_tls_error",

@@ -135,10 +135,10 @@ def detect(root: str, config: Config | None = None, app_dir: str | None = None,
         names = ", ".join(sorted({(c[0] or ".") if isinstance(c[1], PythonApp) else
                                   (c[1].directory or ".") for c in candidates}))
         raise DetectError(f"several apps found ({names}); choose one with --app DIR")
-    folder, app = candidates[0]
-    if isinstance(app, GoPackage):
-        return _go(root, project, folder, app)
-    return _python(root, folder, app)
+    folder, found = candidates[0]
+    if isinstance(found, GoPackage):
+        return _go(root, project, folder, found)
+    return _python(root, folder, found)
 
 
 _WEB_FRAMEWORKS = frozenset({"fastapi", "flask", "django", "starlette", "quart"})

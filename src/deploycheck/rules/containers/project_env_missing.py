@@ -40,7 +40,8 @@ class ProjectEnvMissing(Rule[ContainerDeployment]):
       "State": {"Status": "exited", "ExitCode": 1}, "HostConfig": {}},
      "project_files": {
       "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n",
-      "api/main.py": "import os\n\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n"}}
+      "api/requirements.txt": "flask\n",
+      "api/main.py": "import os\nfrom flask import Flask\n\napp = Flask(__name__)\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n"}}
     ```
 
     ## Good
@@ -50,7 +51,8 @@ class ProjectEnvMissing(Rule[ContainerDeployment]):
       "State": {"Status": "running", "Running": true, "Pid": 4242}, "HostConfig": {}},
      "project_files": {
       "api/Dockerfile": "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD [\"python\", \"main.py\"]\n",
-      "api/main.py": "import os\n\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n"}}
+      "api/requirements.txt": "flask\n",
+      "api/main.py": "import os\nfrom flask import Flask\n\napp = Flask(__name__)\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n"}}
     ```
 
     ## Fix

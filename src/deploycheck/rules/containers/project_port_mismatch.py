@@ -5,6 +5,12 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Related, Rule, Severity, Violation
 from deploycheck.model.containers import ContainerDeployment
+from deploycheck.model.links import Listen
+
+
+def _where(listen: Listen) -> str:
+    where = listen.location.short()
+    return listen.origin if where in listen.origin else f"{where}, {listen.origin}"
 
 
 class ProjectPortMismatch(Rule[ContainerDeployment]):
@@ -69,7 +75,7 @@ class ProjectPortMismatch(Rule[ContainerDeployment]):
         port = tcp[0]
         yield Violation(
             f"container {c.name} publishes container port {port.container_port} ({port.label()}), but the app "
-            f"listens on {main.text()} ({main.location.short()}, {main.origin}): the published port reaches nothing",
+            f"listens on {main.text()} ({_where(main)}): the published port reaches nothing",
             c.location(("port", port.spec())),
             tuple(Related(lst.location, f"the app listens on {lst.text()} ({lst.origin})") for lst in listens),
             fix=f"publish the app's port (-p {port.host_port or port.container_port}:{main.port}) or make the app "

@@ -25,7 +25,7 @@ def _header(facts: AppFacts, options: Options, what: str) -> list[str]:
     if options.cache_mounts:
         lines += ["# The RUN --mount caches need BuildKit (the default builder since Docker 23);",
                   "# `deploycheck init --no-cache-mounts` writes this file for the legacy builder."]
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _mounts(options: Options, *targets: str) -> str:
@@ -168,4 +168,4 @@ def server_argv(facts: AppFacts) -> list[str]:
     argv = ["gunicorn", "--bind", bind, "--access-logfile", "-", "--worker-tmp-dir", "/dev/shm"]
     if facts.asgi:
         argv += ["--worker-class", "uvicorn.workers.UvicornWorker"]
-    return argv + [facts.target]
+    return [*argv, facts.target]
