@@ -133,7 +133,8 @@ def run(args: argparse.Namespace) -> int:
                     items.append(SizeReport(image))
         items.extend(result.problems)
     root = args.images[0] if len(args.images) == 1 else ""
-    outcome = run_on_facts("image", root, items, cfg, started=started)
+    outcome = run_on_facts("image", root, items, cfg, started=started,
+                           checked=len(args.images), unit="image")
     emit(outcome, args, "")
     if texts:
         section = "\n" + "\n".join(texts)

@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
     if args.timings:
         _timings(facts)
     root = args.project or ", ".join(t.url for t in merged)
-    result = run_on_facts("probe", root, facts, cfg, started=started)
+    result = run_on_facts("probe", root, facts, cfg, started=started, checked=len(merged), unit="URL")
     common.emit(result, args, args.project or "")
     return common.exit_code(result, cfg.fail_on)
 

@@ -16,9 +16,11 @@ from deploycheck.model.project import Project
 
 
 def run_on_facts(command: str, root: str, items: Sequence[object], config: Config,
-                 files: Sequence[str] = (), started: float | None = None) -> RunResult:
+                 files: Sequence[str] = (), started: float | None = None, *,
+                 checked: int | None = None, unit: str = "fact") -> RunResult:
     """Run every selected rule whose target type is among `items` (or `Project`, when asked
-    through `files`), and return the result in the shape every command shares."""
+    through `files`), and return the result in the shape every command shares. `checked` and
+    `unit` say what the summary counts ("3 containers", "2 URLs"): by default, the facts."""
     begun = time.perf_counter() if started is None else started
     project = Project(root, frozenset(files), tuple(items))
     types = {type(item) for item in items}
@@ -30,4 +32,5 @@ def run_on_facts(command: str, root: str, items: Sequence[object], config: Confi
     unique = {(f.rule, f.location, f.message): f for f in findings}
     ordered = tuple(sorted(unique.values(), key=Finding.sort_key))
     return RunResult("deploycheck", __version__, command, root, ordered,
-                     tuple(info(r) for r in rules), len(items), time.perf_counter() - begun)
+                     tuple(info(r) for r in rules), len(items) if checked is None else checked,
+                     time.perf_counter() - begun, unit)

@@ -439,7 +439,7 @@ def container_from_inspect(
         stop_signal=str(config.get("StopSignal") or ""),
         init=bool(host.get("Init")),
         engine=engine or Engine(),
-        ran_seconds=(t1 - t0) if t0 is not None and t1 is not None and t1 >= t0 else None,
+        ran_seconds=max(t1 - t0, 0.0) if t0 is not None and t1 is not None and t1 - t0 > -1 else None,
         **gathered,
     )
 

@@ -199,11 +199,11 @@ class _Group:
         self.sample(hit)
 
     def sample(self, hit: LogHit) -> None:
-        """Keep a few occurrences whose text differs from the first (other ports, other URLs)."""
+        """Keep a few occurrences whose details differ from the first (other ports, other URLs)."""
         if (
             len(self.samples) < SAMPLES
-            and hit.text != self.first.text
-            and all(hit.text != s.text for s in self.samples)
+            and hit.details != self.first.details
+            and all(hit.details != s.details for s in self.samples)
         ):
             self.samples.append(hit)
 

@@ -37,6 +37,7 @@ class RunResult:
     rules: tuple[RuleInfo, ...]
     files_checked: int = 0
     duration_seconds: float = 0.0
+    unit: str = "file"  # what files_checked counts: file, container, image, URL, log line...
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)

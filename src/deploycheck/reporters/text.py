@@ -68,7 +68,7 @@ def _plural(count: int, word: str) -> str:
 
 def summary_line(result: RunResult, options: ReportOptions) -> str:
     """`Found 2 errors, 1 warning, 0 infos in 7 files.` or `No problems found in 7 files.`"""
-    files = _plural(result.files_checked, "file")
+    files = _plural(result.files_checked, result.unit)
     if not result.findings:
         return f"No problems found in {files}."
     counts = [

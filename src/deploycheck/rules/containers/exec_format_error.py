@@ -63,7 +63,8 @@ class ExecFormatError(Rule[Container]):
         host = c.engine.arch or "this engine's architecture"
         target = c.exec_target
         if target is not None and target.elf_machine:
-            detail = f"`{path}` is a {target.elf_machine} program and the engine runs on {host}"
+            article = "an" if target.elf_machine[:1] in "aeiou" else "a"
+            detail = f"`{path}` is {article} {target.elf_machine} program and the engine runs on {host}"
             evidence += (Related(c.location(("path_in_image", target.path)), f"ELF machine {target.elf_machine}"),)
         elif target is not None and target.exists and not target.shebang:
             detail = f"`{path}` is neither a program for {host} nor a script with a `#!` line"

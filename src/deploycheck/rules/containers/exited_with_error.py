@@ -70,8 +70,8 @@ class ExitedWithError(Rule[Container]):
         code = c.exit_code
         if not (c.exited or c.restarting) or not 0 < code < 126 or c.never_started:
             return
-        if exec_failure(c) is not None or stop_request(c) is not None:
-            return  # the runtime could not start it (CT003-CT007), or it was asked to stop
+        if exec_failure(c) is not None or stop_request(c) is not None or c.restarting or c.restart_count >= 3:
+            return  # the runtime could not start it (CT003-CT007), it was asked to stop, or CT010 (loop)
         lines = explaining_lines(c)
         meaning = _MEANING.get(code, "an error code of the program itself")
         if code == 2 and lines and lines[0].text.strip().startswith("panic: "):
@@ -83,8 +83,9 @@ class ExitedWithError(Rule[Container]):
             said = "; it wrote nothing to stdout or stderr (for Python, set PYTHONUNBUFFERED=1)"
         else:
             said = ""
+        when = f" {ran_for(c)}" if ran_for(c) else ""
         yield Violation(
-            f"container {c.name} exited with code {code} ({meaning}) {ran_for(c)}{said}",
+            f"container {c.name} exited with code {code} ({meaning}){when}{said}",
             c.location(),
             state_evidence(c, "State.ExitCode", "Path") + log_evidence(c, lines),
         )

@@ -67,11 +67,14 @@ class PortListeningElsewhere(Rule[Container]):
             seen.add(port.container_port)
             if c.sockets.on_port(port.container_port):
                 continue
-            others = sorted({s.port for s in c.sockets.sockets if s.protocol == "tcp" and not s.loopback
-                             and s.port not in {p.container_port for p in c.ports}})
-            if not others:
-                continue  # nothing reachable at all: CT015 (or loopback only elsewhere)
-            used = ", ".join(str(p) for p in others)
+            published = {p.container_port for p in c.ports}
+            elsewhere = [s for s in c.sockets.sockets if s.protocol == "tcp" and s.port not in published]
+            if not elsewhere:
+                continue  # nothing listens at all: CT015
+            others = sorted({s.port for s in elsewhere})
+            used = ", ".join(sorted({s.label().removesuffix("/tcp") for s in elsewhere}))
+            if all(s.loopback for s in elsewhere):
+                used += " (and on the container's loopback only)"
             host = f"{port.host_ip or '0.0.0.0'}:{port.host_port}" if port.host_port else "the host port"
             yield Violation(
                 f"container {c.name} publishes container port {port.container_port} ({port.label()}), but "

@@ -70,8 +70,8 @@ class PortNothingListening(Rule[Container]):
         c = model
         if c.sockets is None or not c.running or c.restarting or not c.ports:
             return
-        if any(s.protocol == "tcp" and not s.loopback for s in c.sockets.sockets):
-            return
+        if any(s.protocol == "tcp" for s in c.sockets.sockets):
+            return  # listening somewhere: CT013 or CT014 say where
         tcp = [p for p in c.ports if p.protocol == "tcp"]
         if not tcp:
             return
