@@ -141,6 +141,8 @@ def run(args: argparse.Namespace) -> int:
             where = f"{endpoint.label()} ({endpoint.source})"
             sys.stderr.write(f"deploycheck: no {which} container on {where}{hint}\n")
     label = args.compose_project or args.project or ",".join(args.names) or endpoint.label()
-    result = run_on_facts("containers", label, facts, cfg, started=started)
+    result = run_on_facts(
+        "containers", label, facts, cfg, started=started, checked=len(gathered.containers), unit="container"
+    )
     common.emit(result, args, "")
     return common.exit_code(result, cfg.fail_on)

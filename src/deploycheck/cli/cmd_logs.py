@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
 
     from deploycheck.engine import selection
     from deploycheck.engine.live import run_on_facts
-    from deploycheck.model.logs import LogScanner, LogSource, Signature
+    from deploycheck.model.logs import LogScan, LogScanner, LogSource, Signature
 
     started = time.perf_counter()
     paths = list(args.files)
@@ -106,6 +106,16 @@ def run(args: argparse.Namespace) -> int:
             progress.clear()
     root = paths[0] if len(paths) == 1 else ""
     label = "<stdin>" if root == "-" else root
-    result = run_on_facts("logs", label, facts, cfg, files=[p for p in paths if p != "-"], started=started)
+    lines = sum(f.lines for f in facts if isinstance(f, LogScan))
+    result = run_on_facts(
+        "logs",
+        label,
+        facts,
+        cfg,
+        files=[p for p in paths if p != "-"],
+        started=started,
+        checked=lines,
+        unit="log line",
+    )
     common.emit(result, args, "")
     return common.exit_code(result, cfg.fail_on)

@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from deploycheck import __version__
+from deploycheck.cli import fixing
 from deploycheck.cli.common import (
     Progress,
     UsageError,
@@ -41,6 +42,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.clear()
+    handled = fixing.apply_after_check(result, args, first)
+    if handled is not None:
+        return handled
     emit(result, args, args.paths[0] if len(args.paths) == 1 else "")
     return exit_code(result, cfg.fail_on)
 
@@ -95,6 +99,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict[str, Runner]]:
                            "current folder). '-' reads compose or Kubernetes YAML from stdin.")
     check.add_argument("paths", nargs="*", metavar="PATH")
     add_report_options(check)
+    fixing.add_fix_options(check)
     rules = sub.add_parser("rules", help="list every rule")
     rules.add_argument("--format", choices=("text", "json"), default="text")
     explain = sub.add_parser("explain", help="print a rule's page")

@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -507,16 +507,19 @@ def memory_from_stats(stats: Mapping[str, Any] | None) -> MemoryUsage | None:
 
 
 def events_for(container_id: str, events: Iterable[Mapping[str, Any]]) -> tuple[StopEvent, ...]:
+    """The container's kill/stop/die/oom events (IDs may be abbreviated in records)."""
     out = []
     for event in events:
         actor = _dict(event.get("Actor"))
-        if (actor.get("ID") or event.get("id")) != container_id:
+        event_id = str(actor.get("ID") or event.get("id") or "")
+        if not event_id or not (container_id.startswith(event_id) or event_id.startswith(container_id)):
             continue
         attributes = _dict(actor.get("Attributes"))
         nano = _int(event.get("timeNano")) or _int(event.get("time")) * 1_000_000_000
-        stamp = (
-            datetime.fromtimestamp(nano / 1e9).astimezone().isoformat(timespec="milliseconds") if nano else ""
-        )
+        stamp = ""
+        if nano:
+            moment = datetime.fromtimestamp(nano / 1e9, tz=timezone.utc)
+            stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         code = attributes.get("exitCode")
         out.append(
             StopEvent(
@@ -524,6 +527,7 @@ def events_for(container_id: str, events: Iterable[Mapping[str, Any]]) -> tuple[
                 str(event.get("Action") or event.get("status") or ""),
                 _int(attributes.get("signal")),
                 _int(code) if code is not None else None,
+                nano / 1e9,
             )
         )
     return tuple(out)

@@ -170,6 +170,7 @@ class StopEvent:
     action: str  # "kill", "stop", "die", "oom"
     signal: int = 0
     exit_code: int | None = None
+    at: float = 0.0  # seconds since the epoch
 
 
 @dataclass(frozen=True, slots=True)

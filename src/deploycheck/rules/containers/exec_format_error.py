@@ -44,7 +44,7 @@ class ExecFormatError(Rule[Container]):
     """
 
     code = "CT007"
-    name = "exec-format-error"
+    name = "container-wrong-architecture"
     category = Category.PLATFORM
     severity = Severity.ERROR
     target = Container

@@ -78,7 +78,12 @@ class KilledAfterStopTimeout(Rule[Container]):
             why += "(an init) forwarded SIGTERM, and the program did not exit"
         else:
             why += f"`{c.path}` did not exit on SIGTERM (as PID 1 it gets no default handler)"
-        timeout = f"{c.stop_timeout} s" if c.stop_timeout is not None else "the stop timeout (10 s by default)"
+        if term is not None and kill is not None and kill.at > term.at > 0:
+            timeout = f"{kill.at - term.at:.1f} s (the stop timeout)"
+        elif c.stop_timeout is not None:
+            timeout = f"{c.stop_timeout} s"
+        else:
+            timeout = "the stop timeout (10 s by default)"
         if term is not None:
             head = f"container {c.name} was stopped (SIGTERM at {term.time}) and, still running after {timeout}, killed with SIGKILL: "
         else:

@@ -42,7 +42,7 @@ class NoMemoryLimit(Rule[Container]):
     """
 
     code = "CT020"
-    name = "no-memory-limit"
+    name = "container-no-memory-limit"
     category = Category.RESOURCES
     severity = Severity.INFO
     target = Container

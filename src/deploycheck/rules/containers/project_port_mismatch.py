@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from deploycheck.model import Category, NoOptions, Related, Rule, Severity, Violation
 from deploycheck.model.containers import ContainerDeployment
-from deploycheck.model.links import Listen
+from deploycheck.model.links import EnvSetting, Listen
 
 
 def _where(listen: Listen) -> str:
@@ -64,8 +65,12 @@ class ProjectPortMismatch(Rule[ContainerDeployment]):
         tcp = [p for p in c.ports if p.protocol == "tcp"]
         if not tcp:
             return
-        listens = [lst for lst in dep.listens() if lst.port is not None]
-        if not listens or len(listens) != len(dep.listens()):
+        # The running container's environment is what the app really sees.
+        actual = replace(dep, env=tuple(EnvSetting(k, v, c.location(("env", k)), "the container")
+                                        for k, v in c.env))
+        everything = actual.listens()
+        listens = [lst for lst in everything if lst.port is not None]
+        if not listens or len(listens) != len(everything):
             return  # some listen address is unknown: say nothing rather than guess
         app_ports = {lst.port for lst in listens}
         published = {p.container_port for p in tcp}

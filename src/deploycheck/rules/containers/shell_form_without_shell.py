@@ -42,7 +42,7 @@ class ShellFormWithoutShell(Rule[Container]):
     """
 
     code = "CT004"
-    name = "shell-form-without-shell"
+    name = "shell-form-cannot-start"
     category = Category.BUILD
     severity = Severity.ERROR
     target = Container

@@ -106,6 +106,9 @@ class GoCgoBinaryWrongLibc(Rule[Dockerfile]):
             at(model, build.pos),
             tuple(related),
             edits=_disable_cgo(model, stage, build),
+            # The Dockerfile alone cannot tell whether the code needs cgo (go-sqlite3...): then
+            # CGO_ENABLED=0 breaks the build or the driver (DC721 says so), hence unsafe.
+            safe_fix=False,
         )
 
 

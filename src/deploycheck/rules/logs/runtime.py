@@ -52,7 +52,7 @@ SIGNATURES = (
              'standard_init_linux.go:211: exec user process caused "exec format error"'],
         good=["exec /app: no such file or directory"]),
 
-    sig("LG102", "shell-form-without-shell", C.BUILD, S.ERROR,
+    sig("LG102", "shell-missing-for-command", C.BUILD, S.ERROR,
         "A shell-form CMD/ENTRYPOINT or healthcheck needs /bin/sh, which the image lacks.",
         pattern=r"exec: \"(?P<shell>/bin/(?:sh|bash|ash))\": stat /bin/(?:sh|bash|ash): no such file or directory",
         keywords=['stat /bin/'],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from deploycheck.model import Category, NoOptions, Rule, Severity, Violation
+from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
 from deploycheck.model.nginx import NginxFile
 
 
@@ -75,4 +75,8 @@ class LeafOnlyCertificate(Rule[NginxFile]):
                 f"certificate` and SSL Labs reports an incomplete chain",
                 d.arg_location(0),
                 fix=f"use `ssl_certificate {chain};`",
+                # certbot writes fullchain.pem next to cert.pem; a quoted path is left alone
+                # (the engine refuses the edit: it would unbalance the quotes)
+                edits=(TextEdit(d.path, d.arg_pos[0].line, d.arg_pos[0].column, d.arg_pos[0].line,
+                                d.arg_pos[0].column + len(path), chain),) if d.arg_pos else (),
             )

@@ -100,4 +100,13 @@ def _add_hsts(server: Server, listen: Listen) -> tuple[TextEdit, ...]:
             d.pos.line > line for d in server.directives):
         return ()
     indent = " " * (listen.pos.column - 1)
-    return (TextEdit(listen.path, line + 1, 1, line + 1, 1, f"{indent}{_HSTS_LINE}\n"),)
+    edits = [TextEdit(listen.path, line + 1, 1, line + 1, 1, f"{indent}{_HSTS_LINE}\n")]
+    # A location with its own add_header inherits none from the server: it gets its own copy,
+    # right before its first add_header (else the fix would only trade DC403 for DC404).
+    for location in server.all_locations():
+        first = min(location.own_headers, key=lambda h: (h.pos.line, h.pos.column), default=None)
+        if first is not None:
+            pad = " " * (first.pos.column - 1)
+            edits.append(TextEdit(first.path, first.pos.line, 1, first.pos.line, 1,
+                                  f"{pad}{_HSTS_LINE}\n"))
+    return tuple(edits)

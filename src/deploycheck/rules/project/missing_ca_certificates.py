@@ -2,8 +2,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
-from deploycheck.model.dockerfile import Stage
+from deploycheck.model import (
+    Category,
+    Location,
+    NoOptions,
+    Related,
+    Rule,
+    Severity,
+    TextEdit,
+    Violation,
+)
+from deploycheck.model.dockerfile import Dockerfile, Stage
 from deploycheck.model.links import Deployment
 from deploycheck.model.project import Project
 from deploycheck.rules.project._common_image import chain_copies, env_set, image_groups
@@ -104,6 +113,7 @@ class MissingCaCertificates(Rule[Project]):
             if evidence is None:
                 continue
             where, what, error = evidence
+            edits, safe = _copy_bundle(df, final)
             yield Violation(
                 f"{where.short()}: {what}, but stage {final.label} runs on {final.root_image}, "
                 "which has no CA certificates (nothing is copied to /etc/ssl/certs), so every "
@@ -111,7 +121,28 @@ class MissingCaCertificates(Rule[Project]):
                 Location.at(df.path, final.root_image_pos),
                 (Related(where, f"{what}: needs a CA bundle to verify the server"),),
                 fix=_fix(final),
+                edits=edits,
+                safe_fix=safe,
             )
+
+
+def _copy_bundle(df: Dockerfile, final: Stage) -> tuple[tuple[TextEdit, ...], bool]:
+    """For scratch/busybox: `COPY --from=<stage> /etc/ssl/certs/ca-certificates.crt
+    /etc/ssl/certs/` after FROM, taken from the stage the final one already copies from. Safe
+    when that stage's image surely has the bundle (golang, python, alpine...), unsafe when it
+    cannot be told; no edit when it has none."""
+    if final.traits.family.value not in ("scratch", "busybox") or final.parent is not None:
+        return (), True
+    sources = [c.from_stage for c in final.copies if c.from_stage is not None]
+    source = df.stage(sources[0]) if sources else None
+    if source is None or source.traits.ca_certificates is False:
+        return (), True
+    start = next((i for i in df.instructions if i.pos.line == final.pos.line), None)
+    line = (start.end_line if start else final.pos.line) + 1
+    ref = source.name or str(source.index)
+    edit = TextEdit(df.path, line, 1, line, 1,
+                    f"COPY --from={ref} /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/\n")
+    return (edit,), source.traits.ca_certificates is True
 
 
 def _copies_certs(stage: Stage) -> bool:
