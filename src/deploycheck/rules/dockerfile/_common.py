@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from deploycheck.model import Location, Position, Related
 from deploycheck.model.dockerfile import Dockerfile, Stage
+from deploycheck.model.links import Deployment
+from deploycheck.model.project import Project
 
 
 def short(text: str, limit: int = 60) -> str:
@@ -27,3 +29,16 @@ def from_line(model: Dockerfile, stage: Stage) -> Related:
     """The FROM line at the bottom of a stage chain, naming the image."""
     return Related(Location.at(model.path, stage.root_image_pos),
                    f"stage {stage.label} starts from {stage.root_image}")
+
+
+def set_at_run_time_everywhere(project: Project, dockerfile: Dockerfile, name: str) -> bool:
+    """Whether every compose service and Kubernetes container that runs this Dockerfile's image
+    sets `name` to a non-empty value itself (so what the Dockerfile lacks never shows)."""
+    uses = [d for d in project.of(Deployment) if d.dockerfile is dockerfile and d.kind != "docker"]
+    if not uses:
+        return False
+    for dep in uses:
+        setting = dep.env_setting(name)
+        if setting is None or setting.source == "Dockerfile ENV" or not setting.value:
+            return False
+    return True

@@ -4,13 +4,14 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
 from deploycheck.model.dockerfile import Dockerfile, Stage
-from deploycheck.rules.dockerfile._common import at, short
+from deploycheck.model.project import Project
+from deploycheck.rules.dockerfile._common import at, set_at_run_time_everywhere, short
 
 PYTHON_SERVERS = {"gunicorn", "uvicorn", "hypercorn", "daphne", "celery", "flask", "waitress-serve",
                   "fastapi", "granian"}
 
 
-class PythonOutputBuffered(Rule[Dockerfile]):
+class PythonOutputBuffered(Rule[Project]):
     """A Python app in a container without PYTHONUNBUFFERED=1 or `python -u`.
 
     ## Why
@@ -46,15 +47,21 @@ class PythonOutputBuffered(Rule[Dockerfile]):
     name = "python-output-buffered"
     category = Category.OBSERVABILITY
     severity = Severity.WARNING
-    target = Dockerfile
+    target = Project
     fix = "add ENV PYTHONUNBUFFERED=1 to the final stage"
 
-    def check(self, model: Dockerfile, options: NoOptions) -> Iterator[Violation]:
+    def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
+        for dockerfile in model.of(Dockerfile):
+            yield from self._dockerfile(model, dockerfile)
+
+    def _dockerfile(self, project: Project, model: Dockerfile) -> Iterator[Violation]:
         stage = model.final
         if stage is None:
             return
         var = stage.env.get("PYTHONUNBUFFERED")
         if var is not None and (var.value or not var.resolved):
+            return
+        if set_at_run_time_everywhere(project, model, "PYTHONUNBUFFERED"):
             return
         spec = stage.cmd or stage.entrypoint
         if stage.entrypoint is not None and stage.entrypoint.form.value == "shell":

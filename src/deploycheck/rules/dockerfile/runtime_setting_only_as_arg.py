@@ -4,7 +4,8 @@ from collections.abc import Iterator
 
 from deploycheck.model import Category, NoOptions, Rule, Severity, TextEdit, Violation
 from deploycheck.model.dockerfile import ArgDecl, Dockerfile
-from deploycheck.rules.dockerfile._common import at
+from deploycheck.model.project import Project
+from deploycheck.rules.dockerfile._common import at, set_at_run_time_everywhere
 
 # Settings read by the running app or its runtime, with what happens when they are missing.
 RUNTIME_SETTINGS = {
@@ -26,7 +27,7 @@ RUNTIME_SETTINGS = {
 }
 
 
-class RuntimeSettingOnlyAsArg(Rule[Dockerfile]):
+class RuntimeSettingOnlyAsArg(Rule[Project]):
     """A run-time setting (GIN_MODE, PYTHONUNBUFFERED, NODE_ENV, ...) declared only as ARG.
 
     ## Why
@@ -64,10 +65,14 @@ class RuntimeSettingOnlyAsArg(Rule[Dockerfile]):
     name = "runtime-setting-only-as-arg"
     category = Category.OBSERVABILITY
     severity = Severity.WARNING
-    target = Dockerfile
+    target = Project
     fix = "set it with ENV in the final stage (ENV NAME=${NAME})"
 
-    def check(self, model: Dockerfile, options: NoOptions) -> Iterator[Violation]:
+    def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
+        for dockerfile in model.of(Dockerfile):
+            yield from self._dockerfile(model, dockerfile)
+
+    def _dockerfile(self, project: Project, model: Dockerfile) -> Iterator[Violation]:
         final = model.final
         if final is None:
             return
@@ -79,6 +84,8 @@ class RuntimeSettingOnlyAsArg(Rule[Dockerfile]):
         for arg in sorted(args, key=lambda a: (a.pos.line, a.pos.column)):
             name = arg.name.upper()
             if arg.name not in RUNTIME_SETTINGS or arg.name in env or name in seen:
+                continue
+            if set_at_run_time_everywhere(project, model, arg.name):
                 continue
             seen.add(name)
             value = f"={arg.default}" if arg.default is not None else ""
