@@ -81,7 +81,9 @@ def test_oom_kill(report: dict[str, Any], running: Running) -> None:
 
 def test_published_port_not_listened(report: dict[str, Any], running: Running) -> None:
     f = of(report, running, "wrongport")["CT014"]
-    assert "publishes container port 9090" in f["message"] and "listens on [::]:8080, not 9090" in f["message"]
+    assert (
+        "publishes container port 9090" in f["message"] and "listens on [::]:8080, not 9090" in f["message"]
+    )
 
 
 def test_required_variable_missing(report: dict[str, Any], running: Running) -> None:
@@ -99,7 +101,9 @@ def test_database_expected_on_localhost(report: dict[str, Any], running: Running
 
 def test_shell_form_on_scratch(report: dict[str, Any], running: Running) -> None:
     f = of(report, running, "shellform")["CT004"]
-    assert "/bin/sh -c '/app --port 8080'" in f["message"] and f["fix"].startswith('use the exec form: CMD ["/app"')
+    assert "/bin/sh -c '/app --port 8080'" in f["message"] and f["fix"].startswith(
+        'use the exec form: CMD ["/app"'
+    )
 
 
 def test_host_port_already_taken(report: dict[str, Any], running: Running) -> None:
@@ -114,7 +118,10 @@ def test_binary_for_another_architecture(report: dict[str, Any], running: Runnin
 
 def test_restart_loop(report: dict[str, Any], running: Running) -> None:
     found = of(report, running, "restartloop")
-    assert "in a loop: restarted" in found["CT010"]["message"] and "restart policy `always`" in found["CT010"]["message"]
+    assert (
+        "in a loop: restarted" in found["CT010"]["message"]
+        and "restart policy `always`" in found["CT010"]["message"]
+    )
     assert "CT002" not in found
 
 
@@ -132,10 +139,9 @@ def test_pid1_ignoring_sigterm(report: dict[str, Any], running: Running) -> None
 
 def test_saved_facts_give_the_same_diagnosis(report: dict[str, Any]) -> None:
     """Recorded and live facts share the builders: the same rules fire at the same places."""
-    from examples_containers import load_container
-
     from deploycheck.engine.config import Config
     from deploycheck.engine.live import run_on_facts
+    from examples_containers import load_container
 
     facts: list[object] = []
     for path in sorted(Path(report["saved"]).glob("*.container.json")):
@@ -157,9 +163,19 @@ def test_default_selection_skips_healthy_and_all_includes_it(running: Running) -
 def test_compose_project_label_selects_containers(running: Running) -> None:
     name = f"dctest-ct-compose-{running.session}"
     image = running.containers["dynamic"].image
-    docker("run", "-d", "--name", name, "--label", f"{LABEL}={running.session}",
-           "--label", f"com.docker.compose.project=dctest{running.session}",
-           "--label", "com.docker.compose.service=api", image)
+    docker(
+        "run",
+        "-d",
+        "--name",
+        name,
+        "--label",
+        f"{LABEL}={running.session}",
+        "--label",
+        f"com.docker.compose.project=dctest{running.session}",
+        "--label",
+        "com.docker.compose.service=api",
+        image,
+    )
     code, data = run_cli("--compose-project", f"dctest{running.session}")
     assert code == 1
     assert {f["location"]["container"] for f in data["findings"]} == {name}
@@ -170,7 +186,8 @@ def test_project_joins_files_and_container(running: Running, tmp_path: Path) -> 
     (tmp_path / "go.mod").write_text("module example.com/app\n\ngo 1.19\n")
     (tmp_path / "Dockerfile").write_text(
         "FROM golang:1.19 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n\n"
-        "FROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT [\"/app\"]\n")
+        'FROM scratch\nCOPY --from=build /out/app /app\nENTRYPOINT ["/app"]\n'
+    )
     code, data = run_cli(running.name("env"), "--project", str(tmp_path), "--select", "CT030")
     assert code == 1
     [f] = data["findings"]

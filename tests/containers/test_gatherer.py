@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- kernel tables and log lines are quoted verbatim
 """The gatherers without an engine: finding the engine like the docker CLI, parsing what the
 engine and the kernel return, and classifying real TCP connections to real local servers."""
 
@@ -24,11 +25,18 @@ from deploycheck.model.containers import PublishedPort
 
 def test_docker_host_wins(tmp_path: Path) -> None:
     ep = de.find_endpoint({"DOCKER_HOST": "unix:///run/user/1000/docker.sock"}, str(tmp_path))
-    assert (ep.scheme, ep.address, ep.source, ep.local) == ("unix", "/run/user/1000/docker.sock", "DOCKER_HOST", True)
+    assert (ep.scheme, ep.address, ep.source, ep.local) == (
+        "unix",
+        "/run/user/1000/docker.sock",
+        "DOCKER_HOST",
+        True,
+    )
     tcp = de.find_endpoint({"DOCKER_HOST": "tcp://10.0.0.5:2375"}, str(tmp_path))
     assert (tcp.scheme, tcp.address, tcp.local) == ("tcp", "10.0.0.5:2375", False)
-    tls = de.find_endpoint({"DOCKER_HOST": "tcp://build.example.com", "DOCKER_TLS_VERIFY": "1",
-                            "DOCKER_CERT_PATH": "/certs"}, str(tmp_path))
+    tls = de.find_endpoint(
+        {"DOCKER_HOST": "tcp://build.example.com", "DOCKER_TLS_VERIFY": "1", "DOCKER_CERT_PATH": "/certs"},
+        str(tmp_path),
+    )
     assert (tls.scheme, tls.address, tls.ca) == ("https", "build.example.com:2376", "/certs/ca.pem")
 
 
@@ -37,8 +45,11 @@ def test_current_context_from_the_cli_config(tmp_path: Path) -> None:
     digest = hashlib.sha256(b"colima").hexdigest()
     meta = config / "contexts" / "meta" / digest
     meta.mkdir(parents=True)
-    (meta / "meta.json").write_text(json.dumps(
-        {"Name": "colima", "Endpoints": {"docker": {"Host": "unix:///home/u/.colima/docker.sock"}}}))
+    (meta / "meta.json").write_text(
+        json.dumps(
+            {"Name": "colima", "Endpoints": {"docker": {"Host": "unix:///home/u/.colima/docker.sock"}}}
+        )
+    )
     (config / "config.json").write_text(json.dumps({"currentContext": "colima"}))
     ep = de.find_endpoint({}, str(tmp_path))
     assert (ep.address, ep.source) == ("/home/u/.colima/docker.sock", "docker context 'colima'")
@@ -63,8 +74,9 @@ def test_an_engine_that_does_not_answer(tmp_path: Path) -> None:
         client.get_json("/info")
 
 
-def test_cli_exits_2_without_an_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exits_2_without_an_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from deploycheck.cli.main import main
 
     monkeypatch.setenv("DOCKER_HOST", f"unix://{tmp_path}/none.sock")
@@ -81,15 +93,20 @@ def frame(stream: int, payload: bytes) -> bytes:
 
 
 def test_multiplexed_log_stream() -> None:
-    body = (frame(1, b"2024-03-02T10:15:01.1Z starting\n2024-03-02T10:15:01.2Z lis")
-            + frame(1, b"tening on :8080\n") + frame(2, b"2024-03-02T10:15:02.0Z warn: slow\r\n"))
+    body = (
+        frame(1, b"2024-03-02T10:15:01.1Z starting\n2024-03-02T10:15:01.2Z lis")
+        + frame(1, b"tening on :8080\n")
+        + frame(2, b"2024-03-02T10:15:02.0Z warn: slow\r\n")
+    )
     assert de.parse_log_stream(body, tty=False) == [
         ("stdout", "2024-03-02T10:15:01.1Z", "starting"),
         ("stdout", "2024-03-02T10:15:01.2Z", "listening on :8080"),
         ("stderr", "2024-03-02T10:15:02.0Z", "warn: slow"),
     ]
     assert de.parse_log_stream(b"2024-03-02T10:15:01Z a\nb", tty=True) == [
-        ("stdout", "2024-03-02T10:15:01Z", "a"), ("stdout", "", "b")]
+        ("stdout", "2024-03-02T10:15:01Z", "a"),
+        ("stdout", "", "b"),
+    ]
 
 
 @settings(max_examples=200, deadline=None)
@@ -100,8 +117,14 @@ def test_log_stream_never_raises(data: bytes, tty: bool) -> None:
 
 
 def test_memory_stats_v1_and_v2() -> None:
-    v1 = {"memory_stats": {"usage": 100_000_000, "max_usage": 120_000_000, "limit": 268435456,
-                           "stats": {"total_inactive_file": 20_000_000}}}
+    v1 = {
+        "memory_stats": {
+            "usage": 100_000_000,
+            "max_usage": 120_000_000,
+            "limit": 268435456,
+            "stats": {"total_inactive_file": 20_000_000},
+        }
+    }
     v2 = {"memory_stats": {"usage": 100_000_000, "limit": 268435456, "stats": {"inactive_file": 30_000_000}}}
     assert de.memory_from_stats(v1) == de.MemoryUsage(80_000_000, 268435456, 120_000_000)
     assert de.memory_from_stats(v2) == de.MemoryUsage(70_000_000, 268435456, 0)
@@ -109,9 +132,13 @@ def test_memory_stats_v1_and_v2() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
-                    max_leaves=30))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=6),
+        max_leaves=30,
+    )
+)
 def test_inspect_builder_never_raises(value: object) -> None:
     inspect = value if isinstance(value, dict) else {"State": value, "Config": value}
     container = de.container_from_inspect(inspect)
@@ -124,7 +151,9 @@ def test_record_must_be_a_container() -> None:
 
 
 def test_secrets_are_redacted_in_saved_records() -> None:
-    raw = de.Raw({"Id": "x", "Config": {"Env": ["DB_PASSWORD=hunter2", "API_TOKEN=t", "PORT=8080", "EMPTY_KEY="]}})
+    raw = de.Raw(
+        {"Id": "x", "Config": {"Env": ["DB_PASSWORD=hunter2", "API_TOKEN=t", "PORT=8080", "EMPTY_KEY="]}}
+    )
     env = raw.record(de.Engine())["inspect"]["Config"]["Env"]
     assert env == ["DB_PASSWORD=<redacted>", "API_TOKEN=<redacted>", "PORT=8080", "EMPTY_KEY="]
 
@@ -144,13 +173,23 @@ TCP6 = """  sl  local_address                         remote_address            
 
 
 def test_proc_net_tables() -> None:
-    table = netns.socket_table({"tcp": TCP, "tcp6": TCP6, "udp": "  sl\n   0: 00000000:0035 00000000:0000 07 0\n"},
-                               "/proc/1/net/*")
+    table = netns.socket_table(
+        {"tcp": TCP, "tcp6": TCP6, "udp": "  sl\n   0: 00000000:0035 00000000:0000 07 0\n"}, "/proc/1/net/*"
+    )
     assert [s.label() for s in table.sockets] == [
-        "0.0.0.0:80/tcp", "127.0.0.1:8080/tcp", "[::]:8081/tcp", "[::1]:8082/tcp", "[::ffff:127.0.0.1]:8083/tcp",
-        "0.0.0.0:53/udp"]
+        "0.0.0.0:80/tcp",
+        "127.0.0.1:8080/tcp",
+        "[::]:8081/tcp",
+        "[::1]:8082/tcp",
+        "[::ffff:127.0.0.1]:8083/tcp",
+        "0.0.0.0:53/udp",
+    ]
     assert [s.loopback for s in table.sockets] == [False, True, False, True, True, False]
-    assert table.reachable_on(80) and not table.reachable_on(8080) and table.ports() == (80, 8080, 8081, 8082, 8083)
+    assert (
+        table.reachable_on(80)
+        and not table.reachable_on(8080)
+        and table.ports() == (80, 8080, 8081, 8082, 8083)
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -163,7 +202,7 @@ def test_proc_tables_of_this_process() -> None:
     """Our own PID is in our own network namespace: refused as a container PID unless its cgroup names the id."""
     import os
 
-    tables, source, note = netns.read_proc_tables(os.getpid(), "0123456789abcdef")
+    tables, _, note = netns.read_proc_tables(os.getpid(), "0123456789abcdef")
     assert not tables and "not this container's process" in note
 
 
@@ -221,12 +260,16 @@ def server(request: pytest.FixtureRequest) -> Iterator[Server]:
     srv.close()
 
 
-@pytest.mark.parametrize(("server", "outcome", "detail"), [
-    ("http", "answered", "HTTP/1.1 200 OK"),
-    ("close", "reset", "closed by the peer before any byte"),
-    ("reset", "reset", "reset by the peer before any byte"),
-    ("silent", "timeout", "connected, but no answer to an HTTP request within 1.5 s"),
-], indirect=["server"])
+@pytest.mark.parametrize(
+    ("server", "outcome", "detail"),
+    [
+        ("http", "answered", "HTTP/1.1 200 OK"),
+        ("close", "reset", "closed by the peer before any byte"),
+        ("reset", "reset", "reset by the peer before any byte"),
+        ("silent", "timeout", "connected, but no answer to an HTTP request within 1.5 s"),
+    ],
+    indirect=["server"],
+)
 def test_connection_outcomes(server: Server, outcome: str, detail: str) -> None:
     result = netns.connect(PublishedPort(8080, "tcp", "127.0.0.1", server.port))
     assert result is not None

@@ -129,22 +129,27 @@ def test_join_rules_point_at_the_files() -> None:
     env = one(record("CT030", "env.container.json"), "CT030")
     assert any(r.location.path == "main.go" for r in env.related)
     port = one(record("CT031", "wrongport.container.json"), "CT031")
-    assert "listens on 0.0.0.0:8080" in port.message and any(r.location.path == "main.go" for r in port.related)
+    assert "listens on 0.0.0.0:8080" in port.message and any(
+        r.location.path == "main.go" for r in port.related
+    )
     cgo = one(record("CT032", "dynamic.container.json"), "CT032")
     assert cgo.location.path == "Dockerfile" and cgo.location.line == 4
 
 
-@pytest.mark.parametrize(("name", "value", "expected"), [
-    ("DATABASE_URL", "postgres://app:pw@localhost:5432/app", ("localhost", 5432)),
-    ("REDIS_URL", "redis://127.0.0.1", ("127.0.0.1", 6379)),
-    ("DB_HOST", "localhost", ("localhost", None)),
-    ("DB_HOST", "127.0.0.1:3306", ("127.0.0.1", 3306)),
-    ("DATABASE_URL", "postgres://app@db:5432/app", None),
-    ("PUBLIC_URL", "http://localhost:8080", None),
-    ("BASE_URL", "http://localhost:8080", None),
-    ("HOST", "127.0.0.1", None),
-    ("DB_NAME", "localhost", None),
-])
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        ("DATABASE_URL", "postgres://app:pw@localhost:5432/app", ("localhost", 5432)),
+        ("REDIS_URL", "redis://127.0.0.1", ("127.0.0.1", 6379)),
+        ("DB_HOST", "localhost", ("localhost", None)),
+        ("DB_HOST", "127.0.0.1:3306", ("127.0.0.1", 3306)),
+        ("DATABASE_URL", "postgres://app@db:5432/app", None),
+        ("PUBLIC_URL", "http://localhost:8080", None),
+        ("BASE_URL", "http://localhost:8080", None),
+        ("HOST", "127.0.0.1", None),
+        ("DB_NAME", "localhost", None),
+    ],
+)
 def test_local_target(name: str, value: str, expected: tuple[str, int | None] | None) -> None:
     assert local_target(name, value) == expected
 
@@ -156,8 +161,19 @@ def test_restart_delay_doubles_up_to_a_minute() -> None:
 def test_explaining_lines_prefer_panics_and_exceptions() -> None:
     from deploycheck.model.containers import LogLine
 
-    logs = tuple(LogLine(i, t) for i, t in enumerate(
-        ["starting", "Traceback (most recent call last):", '  File "x.py"', "ValueError: bad port 'x'", "bye"], 1))
+    logs = tuple(
+        LogLine(i, t)
+        for i, t in enumerate(
+            [
+                "starting",
+                "Traceback (most recent call last):",
+                '  File "x.py"',
+                "ValueError: bad port 'x'",
+                "bye",
+            ],
+            1,
+        )
+    )
     assert [ln.number for ln in explaining_lines(Container("id", "c", "i", logs=logs))] == [4]
 
 

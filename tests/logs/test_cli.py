@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- kernel tables and log lines are quoted verbatim
 """`deploycheck logs` as users run it: files, gzip, standard input, formats, selection, exit codes."""
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def test_json_shape_and_selection(tmp_path: Path) -> None:
     assert code == 0
     data = json.loads(out)
     assert [(f["rule"], f["location"]["path"], f["location"]["line"]) for f in data["findings"]] == [
-        ("LG061", str(log), 4)]
+        ("LG061", str(log), 4)
+    ]
     assert data["findings"][0]["category"] == "routing"
 
 
@@ -63,8 +65,14 @@ def test_gzip_file(tmp_path: Path) -> None:
 
 def test_stdin_in_a_real_process() -> None:
     env = dict(os.environ, PYTHONPATH=SRC)
-    proc = subprocess.run([sys.executable, "-m", "deploycheck", "logs", "-", "-q"], input=LOG, text=True,
-                          capture_output=True, env=env, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "deploycheck", "logs", "-", "-q"],
+        input=LOG,
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "<stdin>:2: LG009" in proc.stdout
 
@@ -78,7 +86,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 def test_clean_log_has_no_findings(tmp_path: Path) -> None:
     log = tmp_path / "ok.log"
-    log.write_text("[GIN] 2024/03/02 - 10:15:00 | 200 | 1ms | 172.18.0.1 | GET \"/healthz\"\n" * 100)
+    log.write_text('[GIN] 2024/03/02 - 10:15:00 | 200 | 1ms | 172.18.0.1 | GET "/healthz"\n' * 100)
     code, out = run("logs", str(log))
     assert code == 0 and "No problems found in 100 log lines." in out
 

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- kernel tables and log lines are quoted verbatim
 """The log scanner and the signature catalog: each signature matches its real message shapes
 and not its near misses, the keywords it is found by are really in those lines, line numbers
 and grouping are right however the text is cut into blocks, and no input makes it raise."""
@@ -130,7 +131,11 @@ def test_blocks_of_any_size_give_the_same_result() -> None:
     examples = [line for s in SIGNATURES for line in s.bad]
     lines = []
     for index in range(3000):
-        lines.append(rng.choice(examples) if index % 37 == 0 else f"INFO request {index} served in {rng.randrange(99)}ms")
+        lines.append(
+            rng.choice(examples)
+            if index % 37 == 0
+            else f"INFO request {index} served in {rng.randrange(99)}ms"
+        )
     data = ("\n".join(lines) + "\n").encode()
     whole = SCANNER.scan_bytes(LogSource(path="x"), data)
     for size in (1, 97, 4096, 65536):
@@ -190,7 +195,11 @@ def test_never_raises_and_chunking_is_invisible(data: bytes, size: int) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.sampled_from([line for s in SIGNATURES for line in s.bad] + ["INFO ok", "", "\t"]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from([line for s in SIGNATURES for line in s.bad] + ["INFO ok", "", "\t"]), max_size=40
+    )
+)
 def test_every_hit_is_on_a_line_with_a_keyword(lines: list[str]) -> None:
     scan = SCANNER.scan_lines(LogSource(container="c"), lines)
     for group in scan.groups:
@@ -225,4 +234,3 @@ def test_throughput_above_50_mb_per_s_of_cpu(tmp_path: object) -> None:
     cpu = time.process_time() - started
     assert sum(g.count for g in scan.groups) >= planted
     assert size / cpu / 1e6 >= 50, f"{size / cpu / 1e6:.0f} MB/s"
-

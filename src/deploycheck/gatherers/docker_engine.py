@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -518,7 +518,7 @@ def events_for(container_id: str, events: Iterable[Mapping[str, Any]]) -> tuple[
         nano = _int(event.get("timeNano")) or _int(event.get("time")) * 1_000_000_000
         stamp = ""
         if nano:
-            moment = datetime.fromtimestamp(nano / 1e9, tz=timezone.utc)
+            moment = datetime.fromtimestamp(nano / 1e9, tz=UTC)
             stamp = moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
         code = attributes.get("exitCode")
         out.append(

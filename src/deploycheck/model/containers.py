@@ -347,6 +347,10 @@ class Container:
         keys.extend(extra)
         return Location(extra=tuple(keys))
 
+    def at(self, *extra: tuple[str, str]) -> Location:
+        """Where evidence about this container points (no image key: the finding names it)."""
+        return Location(extra=(("container", self.name), *extra))
+
     def log_location(self, line: int) -> Location:
         return Location(extra=(("container", self.name), ("log_line", str(line))))
 

@@ -96,6 +96,8 @@ def size(n: int) -> str:
 def seconds(value: float | None) -> str:
     if value is None:
         return "an unknown time"
+    if value < 0.001:
+        return "less than a millisecond"
     if value < 1:
         return f"{value * 1000:.0f} ms"
     if value < 120:

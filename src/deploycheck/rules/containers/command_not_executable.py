@@ -62,7 +62,7 @@ class CommandNotExecutable(Rule[Container]):
         mode = ""
         if target is not None and target.exists:
             mode = f" (its mode is {target.mode:04o}{', no execute bit' if not target.executable else ''})"
-            evidence += (Related(c.location(("path_in_image", target.path)), f"mode {target.mode:04o}"),)
+            evidence += (Related(c.at(("path_in_image", target.path)), f"mode {target.mode:04o}"),)
         yield Violation(
             f"container {c.name} could not start: `{what or c.path}` is in the image but may not be "
             f"executed{mode}; exit code {c.exit_code}",

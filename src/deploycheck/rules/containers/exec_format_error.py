@@ -1,4 +1,3 @@
-# ruff: noqa: E501 -- recorded facts and real log lines are quoted verbatim
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -65,7 +64,7 @@ class ExecFormatError(Rule[Container]):
         if target is not None and target.elf_machine:
             article = "an" if target.elf_machine[:1] in "aeiou" else "a"
             detail = f"`{path}` is {article} {target.elf_machine} program and the engine runs on {host}"
-            evidence += (Related(c.location(("path_in_image", target.path)), f"ELF machine {target.elf_machine}"),)
+            evidence += (Related(c.at(("path_in_image", target.path)), f"ELF machine {target.elf_machine}"),)
         elif target is not None and target.exists and not target.shebang:
             detail = f"`{path}` is neither a program for {host} nor a script with a `#!` line"
         elif c.image_platform:
@@ -73,7 +72,7 @@ class ExecFormatError(Rule[Container]):
         else:
             detail = f"`{path}` is built for another architecture than {host}"
         if c.image_platform:
-            evidence += (Related(c.location(), f"image platform {c.image_platform}"),)
+            evidence += (Related(c.at(), f"image platform {c.image_platform}"),)
         yield Violation(
             f"container {c.name} could not start: {detail}, so the kernel refuses it with "
             f"`exec format error` (exit code {c.exit_code})",

@@ -62,7 +62,7 @@ class GomaxprocsAboveCpuLimit(Rule[Container]):
             return
         allowed = max(1, math.ceil(limit))
         value = c.env_value("GOMAXPROCS")
-        evidence = (Related(c.location(), f"CPU limit {limit:g} (HostConfig.NanoCpus/CpuQuota/CpusetCpus)"),)
+        evidence = (Related(c.at(), f"CPU limit {limit:g} (HostConfig.NanoCpus/CpuQuota/CpusetCpus)"),)
         if value is not None and value.strip().isdigit():
             procs = int(value)
             if procs > allowed:
@@ -70,7 +70,7 @@ class GomaxprocsAboveCpuLimit(Rule[Container]):
                     f"container {c.name} runs with GOMAXPROCS={procs} but may use {limit:g} CPUs: up to {procs} "
                     "threads of Go work compete for the quota, and the kernel throttles the container every "
                     "scheduling period",
-                    c.location(), (*evidence, Related(c.location(), f"Config.Env GOMAXPROCS={procs}")),
+                    c.location(), (*evidence, Related(c.at(), f"Config.Env GOMAXPROCS={procs}")),
                     fix=f"set GOMAXPROCS={allowed}")
             return
         if value is None and c.engine.cpus > allowed and looks_like_go(c):

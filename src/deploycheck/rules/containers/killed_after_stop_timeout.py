@@ -68,9 +68,9 @@ class KilledAfterStopTimeout(Rule[Container]):
             return  # an explicit `docker kill`: nothing to diagnose
         evidence = state_evidence(c, "State.ExitCode", "State.OOMKilled", "Path")
         if term is not None:
-            evidence += (Related(c.location(), f"event {term.time}: kill signal {term.signal} (SIGTERM)"),)
+            evidence += (Related(c.at(), f"event {term.time}: kill signal {term.signal} (SIGTERM)"),)
         if kill is not None:
-            evidence += (Related(c.location(), f"event {kill.time}: kill signal 9 (SIGKILL)"),)
+            evidence += (Related(c.at(), f"event {kill.time}: kill signal 9 (SIGKILL)"),)
         why = "PID 1 "
         if c.shell_form:
             why += f"is the shell `{c.command_line()}`, which does not pass SIGTERM to the program"

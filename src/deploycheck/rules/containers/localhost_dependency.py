@@ -96,7 +96,7 @@ class LocalhostDependency(Rule[Container]):
             host, port = target
             if port is not None and c.sockets is not None and c.sockets.on_port(port):
                 continue  # something in this very container serves it (a sidecar process)
-            related = [Related(c.location(("env", name)), f"Config.Env {name} points at {host}"
+            related = [Related(c.at(("env", name)), f"Config.Env {name} points at {host}"
                                + (f":{port}" if port else ""))]
             evidence = ""
             if port is not None:

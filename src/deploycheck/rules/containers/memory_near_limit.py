@@ -67,4 +67,4 @@ class MemoryNearLimit(Rule[Container]):
             f"container {c.name} uses {size(mem.usage)} of its {size(limit)} memory limit ({used:.0f} %): "
             "a little more and the kernel's OOM killer ends it (exit 137)",
             c.location(),
-            (Related(c.location(), f"memory_stats.usage={mem.usage} (page cache excluded), limit={limit}"),))
+            (Related(c.at(), f"memory_stats.usage={mem.usage} (page cache excluded), limit={limit}"),))

@@ -81,12 +81,12 @@ class MissingElfInterpreter(Rule[Container]):
             else:
                 cause = f"`{path}` is a script whose interpreter `{interp}` is not in the image"
                 fix = f"install {interp} in the image, or point the `#!` line at an interpreter it has"
-            evidence += (Related(c.location(("path_in_image", target.path)), f"first line: {target.shebang}"),)
+            evidence += (Related(c.at(("path_in_image", target.path)), f"first line: {target.shebang}"),)
         elif target is not None and target.interpreter:
             cause = (f"`{path}` is a dynamically linked {target.elf_machine or 'ELF'} program whose loader "
                      f"`{target.interpreter}` is {'not in the image' if target.interpreter_exists is False else 'missing or broken'}"
                      " (a cgo build on glibc copied into scratch, distroless/static or alpine)")
-            evidence += (Related(c.location(("path_in_image", target.path)),
+            evidence += (Related(c.at(("path_in_image", target.path)),
                                  f"PT_INTERP {target.interpreter}"
                                  + (" (absent from the image)" if target.interpreter_exists is False else "")),)
         else:

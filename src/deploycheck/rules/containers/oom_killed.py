@@ -53,9 +53,14 @@ class OomKilled(Rule[Container]):
 
     def check(self, model: Container, options: NoOptions) -> Iterator[Violation]:
         c = model
-        if not c.oom_killed:
+        # The engine may miss the kernel's notification when it races with the exit; its event
+        # log then still holds the `oom` event.
+        oom_event = next((e for e in c.events or () if e.action == "oom"), None)
+        if not c.oom_killed and (oom_event is None or c.exit_code != 137):
             return
         evidence = state_evidence(c, "State.OOMKilled", "State.ExitCode", "HostConfig.Memory")
+        if oom_event is not None:
+            evidence += (Related(c.at(), f"event {oom_event.time}: oom"),)
         if c.memory_limit:
             where = f"its memory limit of {size(c.memory_limit)}"
         else:
@@ -63,7 +68,7 @@ class OomKilled(Rule[Container]):
         peak = ""
         if c.memory is not None and c.memory.max_usage:
             peak = f"; it peaked at {size(c.memory.max_usage)}"
-            evidence += (Related(c.location(), f"memory_stats.max_usage={c.memory.max_usage}"),)
+            evidence += (Related(c.at(), f"memory_stats.max_usage={c.memory.max_usage}"),)
         lines = explaining_lines(c, 1)
         yield Violation(
             f"container {c.name} was killed by the kernel's OOM killer when it reached {where} "

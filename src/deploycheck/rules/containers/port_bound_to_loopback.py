@@ -8,7 +8,7 @@ from deploycheck.model.containers import Container
 
 
 def connection_evidence(c: Container, spec: str) -> tuple[Related, ...]:
-    return tuple(Related(c.location(("port", spec)), f"connection from the host to {conn.describe()}")
+    return tuple(Related(c.at(("port", spec)), f"connection from the host to {conn.describe()}")
                  for conn in c.connections if conn.port.spec() == spec)
 
 
@@ -76,7 +76,7 @@ class PortBoundToLoopback(Rule[Container]):
             if not listening or any(not s.loopback for s in listening):
                 continue
             where = " and ".join(s.label() for s in listening)
-            related = (Related(c.location(), f"sockets ({c.sockets.source}): {c.sockets.describe(port.protocol)}"),
+            related = (Related(c.at(), f"sockets ({c.sockets.source}): {c.sockets.describe(port.protocol)}"),
                        *connection_evidence(c, port.spec()))
             failed = [conn for conn in c.connections if conn.port.spec() == port.spec() and conn.outcome != "answered"]
             effect = (f"; a connection from the host to {failed[0].target} got: {failed[0].outcome}"

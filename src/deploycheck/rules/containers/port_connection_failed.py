@@ -77,4 +77,4 @@ class PortConnectionFailed(Rule[Container]):
                 f"container {c.name}: a connection from the host to {port.label()} via {conn.target} got "
                 f"{conn.outcome}{f' ({conn.detail})' if conn.detail else ''}, {context}",
                 c.location(("port", port.spec())),
-                (Related(c.location(("port", port.spec())), f"connection: {conn.describe()}"),))
+                (Related(c.at(("port", port.spec())), f"connection: {conn.describe()}"),))

@@ -81,7 +81,7 @@ class PortListeningElsewhere(Rule[Container]):
                 f"the process listens on {used}, not {port.container_port}: connections to {host} reach "
                 "nothing",
                 c.location(("port", port.spec())),
-                (Related(c.location(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"),
+                (Related(c.at(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"),
                  *connection_evidence(c, port.spec())),
                 fix=f"publish the port the app uses (-p {port.host_port or 'HOST'}:{others[0]}) or make the app "
                     f"listen on {port.container_port}")

@@ -84,5 +84,5 @@ class PortNothingListening(Rule[Container]):
             f"container {c.name} publishes {ports}, but nothing in it listens on any TCP port {since}: "
             f"the server has not started (or is not a server){said}",
             c.location(),
-            (Related(c.location(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"),
+            (Related(c.at(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"),
              *[r for p in tcp for r in connection_evidence(c, p.spec())], *log_evidence(c, lines)))

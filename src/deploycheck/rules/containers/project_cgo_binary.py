@@ -67,7 +67,7 @@ class ProjectCgoBinary(Rule[ContainerDeployment]):
                 f"container {c.name} fails with `exec {failure[0] or c.path}: no such file or directory` "
                 f"because {static.message.rstrip('.')}",
                 static.location,
-                (Related(c.location(), f"State.ExitCode={c.exit_code}; the runtime could not load the "
+                (Related(c.at(), f"State.ExitCode={c.exit_code}; the runtime could not load the "
                                        "binary's ELF interpreter"), *static.related),
                 fix=static.fix or self.fix)
             return

@@ -79,5 +79,5 @@ class ProjectEnvMissing(Rule[ContainerDeployment]):
                 f"container {c.name} ({dep.label}) runs code that requires the environment variable {name} "
                 f"({where.short()}), and it {state} in the container's environment",
                 c.location(("env", name)),
-                (Related(where, f"{name} {how}"), Related(c.location(), f"Config.Env has no {name}")),
+                (Related(where, f"{name} {how}"), Related(c.at(), f"Config.Env has no {name}")),
                 fix=f"set {name} for {dep.label}")

@@ -83,5 +83,5 @@ class RequiredEnvLogged(Rule[Container]):
                 f"its log says {quoted(group.first.text)} (log line {group.first.line})",
                 c.location(("env", var)),
                 (Related(c.log_location(group.first.line), f"log: {group.first.text}"),
-                 Related(c.location(), f"Config.Env has {'an empty' if value == '' else 'no'} {var}")),
+                 Related(c.at(), f"Config.Env has {'an empty' if value == '' else 'no'} {var}")),
                 fix=f"set {var} for the container (compose `environment: [{var}=...]`, `docker run -e {var}=...`)")

@@ -70,10 +70,10 @@ class Unhealthy(Rule[Container]):
         probes = health.probes[-3:]
         failing = [p for p in probes if p.exit_code != 0] or list(probes)
         last = failing[-1] if failing else None
-        related = [Related(c.location(("health_probe", p.start)), f"exit {p.exit_code}: {p.output or '(no output)'}")
+        related = [Related(c.at(("health_probe", p.start)), f"exit {p.exit_code}: {p.output or '(no output)'}")
                    for p in failing]
         command = health.command()
-        related.insert(0, Related(c.location(), f"Config.Healthcheck.Test={list(health.test)}"))
+        related.insert(0, Related(c.at(), f"Config.Healthcheck.Test={list(health.test)}"))
         cause = ""
         fix = ""
         if last is not None:
@@ -94,7 +94,7 @@ class Unhealthy(Rule[Container]):
                 if not c.sockets.on_port(number):
                     cause += (f"; nothing in the container listens on port {number} "
                               f"(it listens on {c.sockets.describe()})")
-                    related.append(Related(c.location(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"))
+                    related.append(Related(c.at(), f"sockets ({c.sockets.source}): {c.sockets.describe()}"))
         yield Violation(
             f"container {c.name} is unhealthy: its healthcheck `{command}` failed {health.failing_streak} "
             f"times in a row{cause}",
