@@ -11,6 +11,7 @@ want_test=0
 [ "${1:-}" = "--test" ] && want_test=1
 
 PY=${PYTHON:-python3}
+VENV=${VENV:-.venv}
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
 
@@ -25,9 +26,24 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# A virtual environment of the project's own: it works the same where the system Python is
+# "externally managed" (Debian's PEP 668 marker) and keeps the machine's packages out of the tests.
+make_venv() {
+  if [ ! -x "$VENV/bin/python" ]; then
+    echo "setup: creating the virtual environment $VENV"
+    if ! $PY -m venv "$VENV" 2>/dev/null; then
+      apt_install python3-venv
+      rm -rf "$VENV"
+      $PY -m venv "$VENV"
+    fi
+  fi
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+}
+
 if [ $want_test -eq 0 ]; then
-  echo "setup: installing deploycheck"
-  $PY -m pip install -q --disable-pip-version-check -e .
+  make_venv
+  echo "setup: installing deploycheck into $VENV"
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check -e .
   exit 0
 fi
 
@@ -36,7 +52,8 @@ apt_install docker.io golang-go golang-github-gin-gonic-gin-dev golang-github-gi
   nginx-light openssl testssl.sh debootstrap skopeo umoci iproute2 procps ca-certificates \
   docker-compose make gcc libc6-dev
 
-echo "setup: installing deploycheck with its test dependencies"
-$PY -m pip install -q --disable-pip-version-check -e '.[test]'
+make_venv
+echo "setup: installing deploycheck with its test dependencies into $VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e '.[test]'
 
 scripts/docker-engine.sh start
