@@ -164,14 +164,15 @@ class _Details(dict[str, str]):
         return "?"
 
 
+_FIELD = re.compile(r"\{(\w+)\}")
+
+
 def render(template: str, hit: LogHit) -> str:
-    """`template` with `{group}` fields from the hit and `{line}` for its text."""
+    """`template` with `{group}` fields from the hit and `{line}` for its text. Only `{name}`
+    is a field: other braces (`[]string{"10.0.0.0/8"}`, `${VAR:?err}`) are text and stay."""
     values = _Details(hit.details)
     values["line"] = hit.text
-    try:
-        return template.format_map(values)
-    except (ValueError, IndexError):
-        return template
+    return _FIELD.sub(lambda m: values[m.group(1)], template)
 
 
 @dataclass(frozen=True, slots=True)
