@@ -12,6 +12,13 @@ case "${1:-start}" in
   start)
     if answers; then echo "docker engine: already running"; exit 0; fi
     command -v dockerd >/dev/null || { echo "docker-engine: dockerd is not installed (scripts/setup.sh --test installs it)" >&2; exit 1; }
+    # A dockerd ended without cleaning up (a killed session) leaves pid files behind, and a new
+    # dockerd refuses to start while they name a process that is gone.
+    for pidfile in /var/run/docker.pid /var/run/docker/containerd/containerd.pid; do
+      if [ -f "$pidfile" ] && ! kill -0 "$(cat "$pidfile" 2>/dev/null)" 2>/dev/null; then
+        rm -f "$pidfile"
+      fi
+    done
     echo "docker engine: starting dockerd --storage-driver=vfs"
     mkdir -p /var/log
     nohup dockerd --storage-driver=vfs >/var/log/deploycheck-dockerd.log 2>&1 &

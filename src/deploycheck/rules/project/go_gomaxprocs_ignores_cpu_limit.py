@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
+from deploycheck.model.compose import ComposeService
 from deploycheck.model.links import Deployment
 from deploycheck.model.project import Project
 from deploycheck.rules.project._common_image import go_runtime_version
+from deploycheck.rules.project._go_limits import Limit, go_apps_under_limit
 
 
 class GoGomaxprocsIgnoresCpuLimit(Rule[Project]):
@@ -130,22 +132,15 @@ class GoGomaxprocsIgnoresCpuLimit(Rule[Project]):
     fix = 'set GOMAXPROCS from the CPU limit, import _ "go.uber.org/automaxprocs", or build with go 1.25+'
 
     def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
-        for dep in model.of(Deployment):
-            violation = self._check(model, dep)
+        for dep, (text, _, where) in go_apps_under_limit(
+                model, "GOMAXPROCS", "go.uber.org/automaxprocs",
+                ("runtime.GOMAXPROCS", "maxprocs.Set", "automaxprocs"),
+                lambda resources: resources.cpu_limit, _compose_cpus):
+            violation = self._check(model, dep, text, where)
             if violation is not None:
                 yield violation
 
-    def _check(self, model: Project, dep: Deployment) -> Violation | None:
-        go = dep.go
-        if go is None or dep.env_opaque or dep.env_setting("GOMAXPROCS") is not None:
-            return None
-        if go.imports_automaxprocs or any(t.what in ("runtime.GOMAXPROCS", "maxprocs.Set", "automaxprocs")
-                                          for t in go.tuning):
-            return None
-        limit = _cpu_limit(dep)
-        if limit is None:
-            return None
-        text, where = limit
+    def _check(self, model: Project, dep: Deployment, text: str, where: Location) -> Violation | None:
         version = go_runtime_version(model, dep)
         if version is None or version[0][:2] >= (1, 25):
             return None
@@ -165,18 +160,11 @@ class GoGomaxprocsIgnoresCpuLimit(Rule[Project]):
         )
 
 
-def _cpu_limit(dep: Deployment) -> tuple[str, Location] | None:
-    if dep.container is not None and dep.workload is not None:
-        if not dep.workload.long_running:
-            return None
-        q = dep.container.resources.cpu_limit
-        if q is None or q.value is None:
-            return None
-        return q.text, Location.at(dep.workload.path, q.pos)
-    if dep.service is not None and dep.service.resources.cpus_limit:
-        cpus = dep.service.resources.cpus_limit
-        return f"{cpus:g}", Location.at(dep.service.path, dep.service.pos)
-    return None
+def _compose_cpus(service: ComposeService) -> Limit | None:
+    cpus = service.resources.cpus_limit
+    if not cpus:
+        return None
+    return f"{cpus:g}", cpus, Location.at(service.path, service.pos)
 
 
 def _procs(text: str) -> str:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from deploycheck.model import Category, Location, NoOptions, Related, Rule, Severity, Violation
+from deploycheck.model.compose import ComposeService
 from deploycheck.model.links import Deployment
 from deploycheck.model.project import Project
 from deploycheck.rules.project._common_image import go_runtime_version
+from deploycheck.rules.project._go_limits import Limit, go_apps_under_limit
 
 
 class GoGomemlimitUnset(Rule[Project]):
@@ -100,22 +102,17 @@ class GoGomemlimitUnset(Rule[Project]):
     fix = "set GOMEMLIMIT to about 90% of the memory limit, or import github.com/KimMachineGun/automemlimit"
 
     def check(self, model: Project, options: NoOptions) -> Iterator[Violation]:
-        for dep in model.of(Deployment):
-            violation = self._check(model, dep)
-            if violation is not None:
-                yield violation
+        for dep, (text, size, where) in go_apps_under_limit(
+                model, "GOMEMLIMIT", "github.com/KimMachineGun/automemlimit",
+                ("debug.SetMemoryLimit", "automemlimit"),
+                lambda resources: resources.memory_limit, _compose_memory):
+            if size > 0:  # a Kubernetes `memory: 0` sets no limit
+                violation = self._check(model, dep, text, int(size), where)
+                if violation is not None:
+                    yield violation
 
-    def _check(self, model: Project, dep: Deployment) -> Violation | None:
-        go = dep.go
-        if go is None or dep.env_opaque or dep.env_setting("GOMEMLIMIT") is not None:
-            return None
-        if go.imports_automemlimit or any(t.what in ("debug.SetMemoryLimit", "automemlimit")
-                                          for t in go.tuning):
-            return None
-        limit = _memory_limit(dep)
-        if limit is None:
-            return None
-        text, size, where = limit
+    def _check(self, model: Project, dep: Deployment, text: str, size: int,
+               where: Location) -> Violation | None:
         version = go_runtime_version(model, dep)
         if version is not None and version[0][:2] < (1, 19):
             return None  # GOMEMLIMIT arrived in Go 1.19
@@ -137,21 +134,12 @@ class GoGomemlimitUnset(Rule[Project]):
         )
 
 
-def _memory_limit(dep: Deployment) -> tuple[str, int, Location] | None:
-    if dep.container is not None and dep.workload is not None:
-        if not dep.workload.long_running:
-            return None
-        q = dep.container.resources.memory_limit
-        if q is None or q.value is None or q.value <= 0:
-            return None
-        return q.text, q.value, Location.at(dep.workload.path, q.pos)
-    if dep.service is not None:
-        res = dep.service.resources
-        if not res.memory_limit:
-            return None
-        where = Location.at(res.path or dep.service.path, res.memory_pos or dep.service.pos)
-        return _bytes_text(res.memory_limit), res.memory_limit, where
-    return None
+def _compose_memory(service: ComposeService) -> Limit | None:
+    res = service.resources
+    if not res.memory_limit:
+        return None
+    where = Location.at(res.path or service.path, res.memory_pos or service.pos)
+    return _bytes_text(res.memory_limit), res.memory_limit, where
 
 
 def _bytes_text(size: int) -> str:
