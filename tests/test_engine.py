@@ -119,3 +119,25 @@ def test_parallel_and_serial_runs_agree(tmp_path: Path) -> None:
     serial = check([str(tmp_path)], Config(jobs=1)).findings
     parallel = check([str(tmp_path)], Config(jobs=2)).findings
     assert serial == parallel and len(serial) == 29
+
+
+def test_a_second_parallel_check_in_one_process_completes(tmp_path: Path) -> None:
+    """The Dockerfile parser is Go code; a process that already ran it must not hand forked
+    workers a Go runtime (they hang). Run it in a child with a deadline to prove it finishes."""
+    for i in range(200):
+        d = tmp_path / f"svc{i}"
+        d.mkdir()
+        (d / "Dockerfile").write_text("FROM python:3.12-slim\nCMD python app.py\n")
+        (d / "compose.yaml").write_text("services: {}\n")
+    script = (
+        "import sys\n"
+        "from deploycheck import check\n"
+        "from deploycheck.engine.config import Config\n"
+        f"first = check([{str(tmp_path / 'svc0')!r}], Config(jobs=1))\n"
+        f"second = check([{str(tmp_path)!r}], Config(jobs=2))\n"
+        "print(len(second.findings))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    assert proc.returncode == 0, proc.stderr
+    assert int(proc.stdout.strip()) >= 200

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import importlib
+import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,6 +25,7 @@ from deploycheck.parsers import Parsed
 
 PARALLEL_THRESHOLD = 150
 CHUNK = 64
+REMOTE_KINDS = frozenset({"go", "yaml", "dockerfile", "nginx", "gomod", "python"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,11 @@ def parse_all(files: Sequence[FoundFile], jobs: int,
     """Parse every file, keeping discovery order. `jobs` 0 means one process per core."""
     workers = jobs or (os.cpu_count() or 1)
     total = len(files)
-    if workers <= 1 or total < PARALLEL_THRESHOLD:
+    # The Dockerfile parser is Go code: once its runtime is loaded in this process (an earlier
+    # check in the same process, or --fix re-checking), forked children that call into it can
+    # hang, so such a process parses on its own. A fresh CLI run never has it loaded here.
+    go_loaded = "dockerfile" in sys.modules
+    if workers <= 1 or total < PARALLEL_THRESHOLD or go_loaded:
         out = []
         gc.disable()
         try:
@@ -90,11 +97,31 @@ def parse_all(files: Sequence[FoundFile], jobs: int,
         finally:
             gc.enable()
         return out
-    chunks = [files[i: i + CHUNK] for i in range(0, total, CHUNK)]
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for chunk_result in pool.map(_parse_chunk, chunks):
-            results.extend(chunk_result)
-            if progress:
-                progress(len(results), total)
-    return results
+    # Workers take the kinds whose parsing costs much more than sending the result back
+    # (Go source, manifests, Dockerfiles, nginx); this process parses the rest meanwhile, while
+    # the results of the workers arrive. Sending back a model costs about as much as making it
+    # for compose and env files, so those stay here.
+    remote = [i for i, f in enumerate(files) if f.kind in REMOTE_KINDS]
+    local = [i for i, f in enumerate(files) if f.kind not in REMOTE_KINDS]
+    chunks = [remote[i: i + CHUNK] for i in range(0, len(remote), CHUNK)]
+    slots: list[FileResult | None] = [None] * total
+    done = 0
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [(chunk, pool.submit(_parse_chunk, [files[i] for i in chunk])) for chunk in chunks]
+        gc.disable()
+        try:
+            for index in local:
+                slots[index] = parse_file(files[index])
+                done += 1
+                if progress and done % 200 == 0:
+                    progress(done, total)
+            for chunk, future in futures:
+                for index, result in zip(chunk, future.result(), strict=True):
+                    slots[index] = result
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+        finally:
+            gc.enable()
+    return [r for r in slots if r is not None]
