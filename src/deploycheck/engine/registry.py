@@ -12,13 +12,23 @@ from deploycheck.model import Rule, RuleInfo
 RuleClass = type[Rule[Any]]
 
 
+# The rule groups that read files; `check` loads only these, so it does not pay for importing
+# the rules (and models) of the live commands: containers, logs, image, probe.
+STATIC_GROUPS = frozenset({"meta", "dockerfile", "compose", "kubernetes", "nginx", "golang", "python",
+                           "project"})
+
+
 @cache
-def all_rules() -> tuple[RuleClass, ...]:
-    """Every rule class, sorted by code. Raises if two rules share a code or name."""
+def all_rules(groups: frozenset[str] | None = None) -> tuple[RuleClass, ...]:
+    """Every rule class (of `groups`, the sub-packages of `deploycheck.rules`; None: all),
+    sorted by code. Raises if two rules share a code."""
     import deploycheck.rules as package
 
     found: dict[str, RuleClass] = {}
     for info in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
+        group = info.name.split(".")[2]
+        if groups is not None and group not in groups:
+            continue
         module = importlib.import_module(info.name)
         for value in vars(module).values():
             if (isinstance(value, type) and issubclass(value, Rule) and value is not Rule
@@ -30,10 +40,10 @@ def all_rules() -> tuple[RuleClass, ...]:
     return tuple(sorted(found.values(), key=lambda r: r.code))
 
 
-def by_code() -> dict[str, RuleClass]:
+def by_code(groups: frozenset[str] | None = None) -> dict[str, RuleClass]:
     """Codes, aliases and names, each mapped to its rule."""
     table: dict[str, RuleClass] = {}
-    for rule in all_rules():
+    for rule in all_rules(groups):
         table[rule.code] = rule
         table[rule.name] = rule
         for alias in rule.aliases:

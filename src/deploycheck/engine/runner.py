@@ -15,7 +15,7 @@ from deploycheck.engine import selection
 from deploycheck.engine.config import Config, ConfigError, find
 from deploycheck.engine.kinds import BY_NAME, KINDS
 from deploycheck.engine.parsing import FileResult, parse_all, parse_source
-from deploycheck.engine.registry import RuleClass, by_code, info
+from deploycheck.engine.registry import STATIC_GROUPS, RuleClass, all_rules, by_code, info
 from deploycheck.engine.suppression import Suppression, scan
 from deploycheck.model import (
     Finding,
@@ -145,9 +145,15 @@ def _finding(rule: RuleClass, severity: Severity, v: Violation) -> Finding:
                    v.location, v.related, v.edits, v.safe_fix)
 
 
+def _names_a_rule(code: str, loaded: Iterable[RuleClass]) -> bool:
+    """Whether a suppression's code names any rule: the loaded ones first, then all of them."""
+    return any(selection.matches(r, code) for r in loaded) or any(
+        selection.matches(r, code) for r in all_rules())
+
+
 def _suppress(findings: list[Finding], sups: Sequence[Suppression], config: Config,
               selected: Sequence[RuleClass]) -> list[Finding]:
-    table = by_code()
+    table = by_code(frozenset(r.__module__.split(".")[2] for r in selected) or None)
     by_line: dict[tuple[str, int], list[Suppression]] = {}
     for s in sups:
         by_line.setdefault((s.path, s.target_line), []).append(s)
@@ -176,7 +182,7 @@ def _suppress(findings: list[Finding], sups: Sequence[Suppression], config: Conf
         for s in sups:
             if s in used:
                 continue
-            unknown = tuple(c for c in s.codes if not any(selection.matches(r, c) for r in table.values()))
+            unknown = tuple(c for c in s.codes if not _names_a_rule(c, table.values()))
             # Only a directive for a rule that ran (or for no rule at all) is provably useless.
             if not unknown and not any(selection.matches(r, c) for r in selected for c in s.codes):
                 continue
@@ -204,7 +210,7 @@ def check(paths: Sequence[str], config: Config | None = None, *, stdin_text: str
     paths = list(paths) or ["."]
     if config is None:
         config = find(paths[0] if paths[0] != "-" else ".")
-    rules = selection.select(config)
+    rules = selection.select(config, STATIC_GROUPS)
     findings: list[Finding] = []
     files_read = 0
     for path in paths:

@@ -25,20 +25,23 @@ def matches(rule: RuleClass, token: str) -> bool:
             or token in rule.aliases or token == rule.name or token == rule.category.value)
 
 
-def _check_known(tokens: tuple[str, ...], where: str) -> None:
-    rules = all_rules()
+def _check_known(tokens: tuple[str, ...], where: str, groups: frozenset[str] | None) -> None:
+    rules = all_rules(groups)
     for token in tokens:
-        if not any(matches(rule, token) for rule in rules):
+        # A token may name a rule of another command (one config file serves them all).
+        if not any(matches(rule, token) for rule in rules) and not any(
+                matches(rule, token) for rule in all_rules()):
             raise ConfigError(f"{where}: {token!r} names no rule, prefix or category "
                               "(see 'deploycheck rules')")
 
 
-def select(config: Config) -> tuple[RuleClass, ...]:
-    _check_known(config.select, "select")
-    _check_known(config.extend_select, "extend-select")
-    _check_known(config.ignore, "ignore")
+def select(config: Config, groups: frozenset[str] | None = None) -> tuple[RuleClass, ...]:
+    """The rules to run (of `groups`; None: all) under the configuration's selection."""
+    _check_known(config.select, "select", groups)
+    _check_known(config.extend_select, "extend-select", groups)
+    _check_known(config.ignore, "ignore", groups)
     chosen = []
-    for rule in all_rules():
+    for rule in all_rules(groups):
         picked = (not config.select or any(matches(rule, t) for t in config.select)
                   or any(matches(rule, t) for t in config.extend_select))
         if picked and not any(matches(rule, t) for t in config.ignore):
