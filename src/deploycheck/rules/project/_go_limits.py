@@ -50,7 +50,8 @@ def _limit(dep: Deployment, container: Callable[[Resources], Quantity | None],
         if not dep.workload.long_running:
             return None
         q = container(dep.container.resources)
-        if q is None or q.value is None:
+        # A limit of 0 sets no quota (cpu) and no cap (memory): nothing for Go to ignore.
+        if q is None or q.value is None or q.value <= 0:
             return None
         return q.text, q.value, Location.at(dep.workload.path, q.pos)
     if dep.service is not None:
