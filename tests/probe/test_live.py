@@ -52,18 +52,16 @@ def by_code(findings: list[dict[str, Any]], code: str) -> list[dict[str, Any]]:
 # -- nginx in front of Gin, TLS ---------------------------------------------------------------------
 
 
-def test_modern_endpoint_is_clean_and_fast(site: Site, tmp_path: Path) -> None:
+def test_modern_endpoint_is_clean(site: Site, tmp_path: Path) -> None:
+    # How long a full probe takes is measured by bench/probe_bench.py (target: under 2 s).
     url = f"https://localhost:{site.modern}/api/orders"
-    started = time.perf_counter()
     code, findings, facts = probe(tmp_path, url, "--origin", APP, "--origin", "https://admin.example.com",
                                   "--credentials", *JSON_POST, "--health", "/healthz",
                                   "--metrics", "/metrics", "--ca-file", str(site.root))
-    elapsed = time.perf_counter() - started
     # admin.example.com is not in Gin's list: gin-contrib/cors answers 403 without CORS headers.
     assert codes(findings) == {"PR040", "PR042"}, findings
     assert all(f["location"]["origin"] == "https://admin.example.com" for f in findings)
     assert code == 1
-    assert elapsed < 2.0, f"one HTTPS endpoint took {elapsed:.2f} s"
     tls = next(f for f in facts if type(f).__name__ == "TlsProbe")
     assert tls.accepted_versions() == ("TLSv1.2", "TLSv1.3")  # type: ignore[attr-defined]
     assert tls.trust.kind is TrustKind.OK  # type: ignore[attr-defined]

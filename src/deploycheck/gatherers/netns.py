@@ -184,6 +184,10 @@ def connect(
             sock.connect((host, number))
         except ConnectionRefusedError:
             return done("refused")
+        except ConnectionResetError:
+            # The listener accepted and reset at once, before connect() returned (a race on
+            # loopback): the same outcome as a reset right after the handshake.
+            return done("reset", "reset by the peer before any byte")
         except TimeoutError:
             return done("timeout", f"connect did not complete within {connect_timeout:g} s")
         except OSError as exc:
