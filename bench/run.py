@@ -371,6 +371,25 @@ class Context:
         return sorted(p for p in tree.rglob("*") if p.is_file())
 
 
+
+def measure_check(
+    m: Measurement, ctx: Context, *, cwd: Path | None = None, repeat: int | None = None,
+    warmup: int = 1, timeout: float | None = None,
+) -> None:
+    """Time a `deploycheck check` run with the settings every check measurement shares."""
+    measure(
+        m,
+        ctx,
+        env=ctx.dc_env,
+        cwd=ctx.tmp if cwd is None else cwd,
+        repeat=ctx.args.repeat if repeat is None else repeat,
+        warmup=warmup,
+        ok_codes=DC_OK,
+        debug_args=DC_DEBUG,
+        timeout=ctx.args.timeout if timeout is None else timeout,
+        count=_count_deploycheck,
+    )
+
 def _resolve_deploycheck(args: argparse.Namespace) -> tuple[list[str], dict[str, str]]:
     env = dict(os.environ)
     if args.deploycheck:
@@ -512,18 +531,7 @@ def bench_example(ctx: Context) -> tuple[list[Measurement], list[Comparison]]:
         log(m.note)
         return [m], []
     m.files = len(ctx.files_in(EXAMPLE))
-    measure(
-        m,
-        ctx,
-        env=ctx.dc_env,
-        cwd=REPO,
-        repeat=max(ctx.args.repeat, 5),
-        warmup=1,
-        ok_codes=DC_OK,
-        debug_args=DC_DEBUG,
-        timeout=120,
-        count=_count_deploycheck,
-    )
+    measure_check(m, ctx, cwd=REPO, repeat=max(ctx.args.repeat, 5), timeout=120)
     return [m], []
 
 
@@ -538,18 +546,7 @@ def bench_monorepo(ctx: Context) -> tuple[list[Measurement], list[Comparison]]:
         files=n,
         target_s=20.0 * ctx.args.services / 1000,
     )
-    measure(
-        default,
-        ctx,
-        env=ctx.dc_env,
-        cwd=ctx.tmp,
-        repeat=ctx.args.repeat,
-        warmup=1,
-        ok_codes=DC_OK,
-        debug_args=DC_DEBUG,
-        timeout=ctx.args.timeout,
-        count=_count_deploycheck,
-    )
+    measure_check(default, ctx)
     one = Measurement(
         "monorepo-j1",
         f"check {ctx.args.services}-service monorepo (-j 1)",
@@ -557,18 +554,7 @@ def bench_monorepo(ctx: Context) -> tuple[list[Measurement], list[Comparison]]:
         [_dc_check(ctx, tree, "-j", "1")],
         files=n,
     )
-    measure(
-        one,
-        ctx,
-        env=ctx.dc_env,
-        cwd=ctx.tmp,
-        repeat=ctx.args.repeat,
-        warmup=0,
-        ok_codes=DC_OK,
-        debug_args=DC_DEBUG,
-        timeout=ctx.args.timeout,
-        count=_count_deploycheck,
-    )
+    measure_check(one, ctx, warmup=0)
     comps = [
         Comparison("monorepo: default jobs vs -j 1 (speed-up from parallel parsing)", default, one, None)
     ]
@@ -600,18 +586,7 @@ def bench_dockerfiles(ctx: Context) -> tuple[list[Measurement], list[Comparison]
         [_dc_check(ctx, tree)],
         files=len(files),
     )
-    measure(
-        ours,
-        ctx,
-        env=ctx.dc_env,
-        cwd=ctx.tmp,
-        repeat=ctx.args.repeat,
-        warmup=1,
-        ok_codes=DC_OK,
-        debug_args=DC_DEBUG,
-        timeout=ctx.args.timeout,
-        count=_count_deploycheck,
-    )
+    measure_check(ours, ctx)
     if not ctx.hadolint:
         return [ours], []
     base = [ctx.hadolint, "--no-fail", "-f", "json"]
@@ -690,18 +665,7 @@ def bench_manifests(ctx: Context) -> tuple[list[Measurement], list[Comparison]]:
     ours = Measurement(
         "docker-k8s", f"check {nk} Dockerfiles + manifests", "deploycheck", [_dc_check(ctx, ktree)], files=nk
     )
-    measure(
-        ours,
-        ctx,
-        env=ctx.dc_env,
-        cwd=ctx.tmp,
-        repeat=ctx.args.repeat,
-        warmup=1,
-        ok_codes=DC_OK,
-        debug_args=DC_DEBUG,
-        timeout=ctx.args.timeout,
-        count=_count_deploycheck,
-    )
+    measure_check(ours, ctx)
     if not ctx.checkov:
         return [ours], []
     reps = ctx.args.peer_repeat
