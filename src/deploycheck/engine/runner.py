@@ -13,14 +13,13 @@ from deploycheck import __version__
 from deploycheck.discovery import Discovery, FoundFile, classify, discover
 from deploycheck.engine import selection
 from deploycheck.engine.config import Config, ConfigError, find
-from deploycheck.engine.kinds import BY_NAME, KINDS
+from deploycheck.engine.kinds import KINDS
 from deploycheck.engine.parsing import FileResult, parse_all, parse_source
 from deploycheck.engine.registry import STATIC_GROUPS, RuleClass, all_rules, by_code, info
 from deploycheck.engine.suppression import Suppression, scan
 from deploycheck.model import (
     Finding,
     Location,
-    ParseProblem,
     Related,
     RunResult,
     Severity,
@@ -230,4 +229,4 @@ def check(paths: Sequence[str], config: Config | None = None, *, stdin_text: str
                      tuple(info(r) for r in rules), files_read, time.perf_counter() - started)
 
 
-__all__ = ["BY_NAME", "InternalError", "ParseProblem", "check", "load_root", "run_rules"]
+__all__ = ["InternalError", "check", "load_root", "run_rules"]
