@@ -335,13 +335,16 @@ class ComposeService:
         mode = self.network_mode
         return mode == "host" or mode.startswith(("service:", "container:"))
 
-    def answers_to(self, host: str) -> bool:
-        """Whether `host` resolves to this service on the project's networks."""
-        host = host.lower()
+    def host_names(self) -> frozenset[str]:
+        """The lower-case names that resolve to this service on the project's networks."""
         names = {self.name.lower(), self.container_name.lower(), self.hostname.lower()}
         names.update(a.lower() for a in self.aliases)
         names.discard("")
-        return host in names
+        return frozenset(names)
+
+    def answers_to(self, host: str) -> bool:
+        """Whether `host` resolves to this service on the project's networks."""
+        return host.lower() in self.host_names()
 
     def location(self) -> Location:
         return Location.at(self.path, self.pos)

@@ -571,9 +571,12 @@ class NginxConfig:
         """Every host:port requests are passed to, upstream blocks expanded; unix sockets and
         variable hosts left out."""
         out: list[Endpoint] = []
+        upstreams: dict[str, Upstream] = {}
+        for u in reversed(self.upstreams):  # the first block of a name wins, as in `upstream()`
+            upstreams[u.name] = u
         for target in self.proxy_targets():
             proxy = target.proxy
-            upstream = self.upstream(proxy.upstream) if proxy.upstream else None
+            upstream = upstreams.get(proxy.upstream) if proxy.upstream else None
             if upstream is not None:
                 out.extend(Endpoint(s.host, s.effective_port, s.pos, s.path, target)
                            for s in upstream.servers if s.host is not None)

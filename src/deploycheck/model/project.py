@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -23,6 +24,7 @@ class Project:
     # Every folder that holds a file (derived once; rules ask often, over large trees).
     dirs: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     _by_type: dict[type, tuple[object, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _derived: dict[Callable[..., Any], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if not self.dirs and self.files:
@@ -44,6 +46,12 @@ class Project:
             cached = tuple(item for item in self.items if isinstance(item, cls))
             self._by_type[cls] = cached
         return cached  # type: ignore[return-value]
+
+    def derived(self, make: Callable[[Project], T]) -> T:
+        """`make(self)`, computed once per project: an index that several rules share."""
+        if make not in self._derived:
+            self._derived[make] = make(self)
+        return self._derived[make]  # type: ignore[no-any-return]
 
     def has_file(self, path: str) -> bool:
         return path in self.files

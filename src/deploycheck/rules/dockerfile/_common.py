@@ -34,7 +34,7 @@ def from_line(model: Dockerfile, stage: Stage) -> Related:
 def set_at_run_time_everywhere(project: Project, dockerfile: Dockerfile, name: str) -> bool:
     """Whether every compose service and Kubernetes container that runs this Dockerfile's image
     sets `name` to a non-empty value itself (so what the Dockerfile lacks never shows)."""
-    uses = [d for d in project.of(Deployment) if d.dockerfile is dockerfile and d.kind != "docker"]
+    uses = project.derived(_runs_of).get(id(dockerfile), [])
     if not uses:
         return False
     for dep in uses:
@@ -42,3 +42,12 @@ def set_at_run_time_everywhere(project: Project, dockerfile: Dockerfile, name: s
         if setting is None or setting.source == "Dockerfile ENV" or not setting.value:
             return False
     return True
+
+
+def _runs_of(project: Project) -> dict[int, list[Deployment]]:
+    """Compose services and Kubernetes containers by the Dockerfile (its id) they run."""
+    out: dict[int, list[Deployment]] = {}
+    for dep in project.of(Deployment):
+        if dep.dockerfile is not None and dep.kind != "docker":
+            out.setdefault(id(dep.dockerfile), []).append(dep)
+    return out

@@ -248,26 +248,46 @@ class Hop:
     nginx_in: ComposeProject | None  # the compose project running this nginx, if known
 
 
-def _runs_config(svc: ComposeService, config: NginxConfig, dep: Deployment | None) -> bool:
-    """Whether the compose service runs this nginx configuration: it bind-mounts one of its
-    files (or their folder), or its image COPYs one in."""
-    files = set(config.files)
+def _run_paths(svc: ComposeService, dep: Deployment | None) -> Iterator[str]:
+    """Paths (no trailing slash) whose files the compose service runs with: its bind-mounted
+    sources, and what its image COPYs from the build context."""
     for vol in svc.volumes:
-        src = vol.source_path
-        if vol.type == "bind" and src and any(f == src or f.startswith(src.rstrip("/") + "/")
-                                              for f in files):
-            return True
+        if vol.type == "bind" and vol.source_path:
+            yield vol.source_path.rstrip("/")
     if dep is None or dep.dockerfile is None:
-        return False
+        return
     for stage in dep.dockerfile.stages:
         for copy in stage.copies:
-            if not copy.from_context:
-                continue
-            for src in copy.sources:
-                path = context_path(dep, src)
-                if path and any(f == path or f.startswith(path.rstrip("/") + "/") for f in files):
-                    return True
-    return False
+            if copy.from_context:
+                for src in copy.sources:
+                    path = context_path(dep, src)
+                    if path:
+                        yield path.rstrip("/")
+
+
+def _homes(projects: Sequence[ComposeProject], index: _Index) -> dict[str, int]:
+    """For each path a compose service mounts or copies, the first compose project doing so."""
+    runs: dict[str, int] = {}
+    for i, cp in enumerate(projects):
+        for svc in cp.services:
+            for path in _run_paths(svc, next(iter(index.by_service.get(id(svc), [])), None)):
+                if path:
+                    runs.setdefault(path, i)
+    return runs
+
+
+def _home(config: NginxConfig, projects: Sequence[ComposeProject], runs: dict[str, int]) -> ComposeProject | None:
+    """The compose project running this nginx configuration: the first whose service
+    bind-mounts one of its files (or their folder), or whose image COPYs one in."""
+    best: int | None = None
+    for path in config.files:
+        head = path
+        while head:
+            i = runs.get(head)
+            if i is not None and (best is None or i < best):
+                best = i
+            head = head.rpartition("/")[0]
+    return projects[best] if best is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,13 +327,9 @@ def proxied(project: Project) -> Iterator[Hop]:
     index = _Index.of(deps)
     projects = project.of(ComposeProject)
     clusters = project.of(K8sCluster)
+    runs = _homes(projects, index)
     for config in configs:
-        home: ComposeProject | None = None
-        for cp in projects:
-            if any(_runs_config(svc, config, next(iter(index.by_service.get(id(svc), [])), None))
-                   for svc in cp.services):
-                home = cp
-                break
+        home = _home(config, projects, runs)
         for endpoint in config.endpoints():
             for dep in _reached(endpoint, home, index, clusters, deps):
                 yield Hop(config, endpoint, dep, home)

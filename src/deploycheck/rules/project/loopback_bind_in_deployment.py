@@ -167,15 +167,16 @@ def _loopback_value(value: str) -> bool:
     return bool(host) and is_loopback(host)
 
 
-def _proxied_hosts(project: Project) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _proxied_hosts(project: Project) -> dict[str, tuple[int, str]]:
+    """Host names nginx proxies to: the first endpoint's order and description for each."""
+    out: dict[str, tuple[int, str]] = {}
     for config in project.of(NginxConfig):
         for endpoint in config.endpoints():
-            out.setdefault(endpoint.host.lower(), f"nginx at {endpoint.location.short()}")
+            out.setdefault(endpoint.host.lower(), (len(out), f"nginx at {endpoint.location.short()}"))
     return out
 
 
-def _reached_by(dep: Deployment, cluster: K8sCluster | None, proxied: dict[str, str]) -> str:
+def _reached_by(dep: Deployment, cluster: K8sCluster | None, proxied: dict[str, tuple[int, str]]) -> str:
     """What sends traffic to the deployment ('' when nothing we can see does)."""
     svc = dep.service
     if svc is not None:
@@ -185,9 +186,10 @@ def _reached_by(dep: Deployment, cluster: K8sCluster | None, proxied: dict[str, 
         if published:
             p = published[0]
             return f"the port published at {Location.at(p.path, p.pos).short()}"
-        for host, who in proxied.items():
-            if svc.answers_to(host):
-                return who
+        # The first nginx endpoint (in reading order) that names the service.
+        hits = [proxied[name] for name in svc.host_names() if name in proxied]
+        if hits:
+            return min(hits)[1]
         if svc.expose:
             e = svc.expose[0]
             return f"the port other containers use (`expose` at {Location.at(e.path, e.pos).short()})"
