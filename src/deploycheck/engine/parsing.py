@@ -1,30 +1,27 @@
-"""Read and parse files, in worker processes when there are many.
+"""Read and parse files, shared with forked children when there are many (`forking`).
 
-Each worker returns plain frozen records (models, problems, suppressions) that pickle cheaply;
-text stays in the worker.
+A child sends back plain frozen records (models, problems, suppressions); text stays there.
 """
 
 from __future__ import annotations
 
-import gc
 import importlib
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
 
 from deploycheck.discovery import FoundFile, read_text
+from deploycheck.engine import forking
 from deploycheck.engine.kinds import BY_NAME
 from deploycheck.engine.suppression import Suppression, scan
 from deploycheck.model import Location, ParseProblem, SkippedFile, SourceFile
 from deploycheck.parsers import Parsed
 
 PARALLEL_THRESHOLD = 150
-CHUNK = 64
+CHUNK = 32
 REMOTE_KINDS = frozenset({"go", "yaml", "dockerfile", "nginx", "gomod", "python"})
 
 
@@ -67,61 +64,45 @@ def parse_file(found: FoundFile) -> FileResult:
     return FileResult(found.path, found.kind, parse_source(source), scan(found.path, text))
 
 
-def _parse_chunk(chunk: Sequence[FoundFile]) -> list[FileResult]:
-    # Parsing allocates many small, long-lived objects and frees few: the cyclic collector
-    # would rescan them again and again for nothing (a third of the time on large trees).
-    gc.disable()
-    try:
-        return [parse_file(f) for f in chunk]
-    finally:
-        gc.enable()
-
-
 def parse_all(files: Sequence[FoundFile], jobs: int,
-              progress: Callable[[int, int], None] | None = None) -> list[FileResult]:
-    """Parse every file, keeping discovery order. `jobs` 0 means one process per core."""
-    workers = jobs or (os.cpu_count() or 1)
+              progress: Callable[[int, int], None] | None = None,
+              meanwhile: Callable[[], None] | None = None) -> list[FileResult]:
+    """Parse every file, keeping discovery order. `jobs` counts processes (this one included);
+    0 means one per core. `meanwhile` runs in this process while children parse."""
+    processes = jobs or (os.cpu_count() or 1)
     total = len(files)
-    # The Dockerfile parser is Go code: once its runtime is loaded in this process (an earlier
-    # check in the same process, or --fix re-checking), forked children that call into it can
-    # hang, so such a process parses on its own. A fresh CLI run never has it loaded here.
+    if total < PARALLEL_THRESHOLD or not forking.usable():
+        processes = 1
+    # Chunks of files of the kinds worth parsing elsewhere (Go source, manifests, Dockerfiles,
+    # nginx) are shared; compose and env files cost as much to send back as to read, so they
+    # are read here. The Dockerfile parser is Go code: once its runtime is loaded in this
+    # process (an earlier check in the same process, or --fix re-checking), a forked child that
+    # calls into it can hang, so Dockerfiles are then read here too.
     go_loaded = "dockerfile" in sys.modules
-    if workers <= 1 or total < PARALLEL_THRESHOLD or go_loaded:
-        out = []
-        gc.disable()
-        try:
-            for index, found in enumerate(files, 1):
-                out.append(parse_file(found))
-                if progress and index % 50 == 0:
-                    progress(index, total)
-        finally:
-            gc.enable()
-        return out
-    # Workers take the kinds whose parsing costs much more than sending the result back
-    # (Go source, manifests, Dockerfiles, nginx); this process parses the rest meanwhile, while
-    # the results of the workers arrive. Sending back a model costs about as much as making it
-    # for compose and env files, so those stay here.
-    remote = [i for i, f in enumerate(files) if f.kind in REMOTE_KINDS]
-    local = [i for i, f in enumerate(files) if f.kind not in REMOTE_KINDS]
-    chunks = [remote[i: i + CHUNK] for i in range(0, len(remote), CHUNK)]
+    shared = [i for i, f in enumerate(files)
+              if f.kind in REMOTE_KINDS and not (go_loaded and f.kind == "dockerfile")]
+    taken = set(shared)
+    local = [i for i in range(total) if i not in taken]
+    size = max(CHUNK, -(-len(shared) // forking.MAX_JOBS))
+    chunks = [shared[i: i + size] for i in range(0, len(shared), size)]
+    anywhere = range(len(chunks))
+    chunks += [local[i: i + size] for i in range(0, len(local), size)]
+    here_only = range(len(anywhere), len(chunks))
+    if processes > 1:
+        for kind in {f.kind for f in files}:
+            _parser(kind)  # imported once, before the children are forked
+
+    def parse_chunk(number: int) -> list[FileResult]:
+        return [parse_file(files[i]) for i in chunks[number]]
+
     slots: list[FileResult | None] = [None] * total
     done = 0
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [(chunk, pool.submit(_parse_chunk, [files[i] for i in chunk])) for chunk in chunks]
-        gc.disable()
-        try:
-            for index in local:
-                slots[index] = parse_file(files[index])
-                done += 1
-                if progress and done % 200 == 0:
-                    progress(done, total)
-            for chunk, future in futures:
-                for index, result in zip(chunk, future.result(), strict=True):
-                    slots[index] = result
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-        finally:
-            gc.enable()
+    with forking.paused_gc():
+        for number, results in forking.run(anywhere, parse_chunk, processes=processes,
+                                           here_only=here_only, meanwhile=meanwhile):
+            for index, result in zip(chunks[number], results, strict=True):
+                slots[index] = result
+            done += len(results)
+            if progress:
+                progress(done, total)
     return [r for r in slots if r is not None]

@@ -11,10 +11,10 @@ from typing import Any
 
 from deploycheck import __version__
 from deploycheck.discovery import Discovery, FoundFile, classify, discover
-from deploycheck.engine import selection
+from deploycheck.engine import forking, selection
 from deploycheck.engine.config import Config, ConfigError, find
 from deploycheck.engine.kinds import KINDS
-from deploycheck.engine.parsing import FileResult, parse_all, parse_source
+from deploycheck.engine.parsing import PARALLEL_THRESHOLD, FileResult, parse_all, parse_source
 from deploycheck.engine.registry import STATIC_GROUPS, RuleClass, all_rules, by_code, info
 from deploycheck.engine.suppression import Suppression, scan
 from deploycheck.model import (
@@ -32,6 +32,7 @@ from deploycheck.model.project import Project
 
 Progress = Callable[[str, int, int], None]
 STDIN_PATH = "<stdin>"
+RULE_SLICE = 250  # models per rule job: small enough to share a rule's work between processes
 
 
 class InternalError(Exception):
@@ -79,8 +80,12 @@ def _project(root_label: str, all_paths: Iterable[str], results: Sequence[FileRe
 
 
 def load_root(path: str, config: Config, progress: Progress | None = None,
-              stdin_text: str | None = None) -> Checked:
-    """Discover and parse one PATH argument (a folder, a file, or '-' for standard input)."""
+              stdin_text: str | None = None, meanwhile: Callable[[], None] | None = None) -> Checked:
+    """Discover and parse one PATH argument (a folder, a file, or '-' for standard input).
+    `meanwhile` runs once, while other processes parse (if any do)."""
+    if meanwhile is not None and not os.path.isdir(path):
+        meanwhile()
+        meanwhile = None
     if path == "-":
         text = stdin_text if stdin_text is not None else ""
         kind = "compose" if _looks_like_compose(text) else "yaml"
@@ -102,7 +107,8 @@ def load_root(path: str, config: Config, progress: Progress | None = None,
     if progress:
         progress("read", 0, len(files))
     results = parse_all(files, config.jobs,
-                        (lambda done, total: progress("read", done, total)) if progress else None)
+                        (lambda done, total: progress("read", done, total)) if progress else None,
+                        meanwhile)
     return _project(path, all_paths, results, skipped)
 
 
@@ -118,24 +124,47 @@ def _guess_kind(path: str) -> str:
 
 
 def run_rules(checked: Checked, rules: Sequence[RuleClass], config: Config) -> list[Finding]:
+    """Every rule on every model of its target type. On a large project the (rule, models)
+    jobs are shared with forked children, which see the project through copy-on-write memory
+    and send back only findings; the order of the findings does not depend on who ran what."""
     project = checked.project
-    findings: list[Finding] = []
+    jobs: list[tuple[RuleClass, Sequence[object]]] = []
     for rule in rules:
-        targets = (project,) if rule.target is Project else project.of(rule.target)
-        if not targets:
-            continue
-        options = selection.options_for(rule, config)
-        severity = selection.severity_for(rule, config)
-        checker = rule()
-        for target in targets:
-            try:
-                violations = list(checker.check(target, options))
-            except Exception as exc:
-                if os.environ.get("DEPLOYCHECK_DEBUG"):
-                    raise
-                raise InternalError(f"rule {rule.code} ({rule.name}) failed on "
-                                    f"{type(target).__name__}: {type(exc).__name__}: {exc}") from exc
-            findings.extend(_finding(rule, severity, v) for v in violations)
+        targets: Sequence[object] = (project,) if rule.target is Project else project.of(rule.target)
+        for start in range(0, len(targets), RULE_SLICE):
+            jobs.append((rule, targets[start: start + RULE_SLICE]))
+    processes = config.jobs or (os.cpu_count() or 1)
+    if checked.files_read < PARALLEL_THRESHOLD or not forking.usable():
+        processes = 1
+
+    def run_job(number: int) -> list[Finding]:
+        rule, targets = jobs[number]
+        return _run_rule(rule, targets, config)
+
+    out: list[list[Finding]] = [[] for _ in jobs]
+    try:
+        with forking.paused_gc():
+            for number, found in forking.run(range(len(jobs)), run_job, processes=processes):
+                out[number] = found
+    except forking.ChildFailed as exc:
+        raise InternalError(str(exc).removeprefix("InternalError: ")) from exc
+    return [f for found in out for f in found]
+
+
+def _run_rule(rule: RuleClass, targets: Sequence[object], config: Config) -> list[Finding]:
+    options = selection.options_for(rule, config)
+    severity = selection.severity_for(rule, config)
+    checker = rule()
+    findings: list[Finding] = []
+    for target in targets:
+        try:
+            violations = list(checker.check(target, options))
+        except Exception as exc:
+            if os.environ.get("DEPLOYCHECK_DEBUG"):
+                raise
+            raise InternalError(f"rule {rule.code} ({rule.name}) failed on "
+                                f"{type(target).__name__}: {type(exc).__name__}: {exc}") from exc
+        findings.extend(_finding(rule, severity, v) for v in violations)
     return findings
 
 
@@ -209,11 +238,24 @@ def check(paths: Sequence[str], config: Config | None = None, *, stdin_text: str
     paths = list(paths) or ["."]
     if config is None:
         config = find(paths[0] if paths[0] != "-" else ".")
-    rules = selection.select(config, STATIC_GROUPS)
+    with forking.paused_gc():
+        return _check(paths, config, stdin_text, progress, started)
+
+
+def _check(paths: list[str], config: Config, stdin_text: str | None, progress: Progress | None,
+           started: float) -> RunResult:
+    selected: list[RuleClass] = []
+
+    def select_rules() -> None:  # importing the rules overlaps with parsing in other processes
+        if not selected:
+            selected.extend(selection.select(config, STATIC_GROUPS))
+
     findings: list[Finding] = []
     files_read = 0
     for path in paths:
-        checked = load_root(path, config, progress, stdin_text)
+        checked = load_root(path, config, progress, stdin_text, select_rules)
+        select_rules()
+        rules = selected
         files_read += checked.files_read
         if progress:
             progress("rules", 0, len(rules))
@@ -225,8 +267,9 @@ def check(paths: Sequence[str], config: Config | None = None, *, stdin_text: str
         findings.extend(_prefix(f, prefix) for f in kept)
     unique = {(f.rule, f.location, f.message): f for f in findings}
     ordered = tuple(sorted(unique.values(), key=Finding.sort_key))
+    select_rules()
     return RunResult("deploycheck", __version__, "check", ",".join(paths), ordered,
-                     tuple(info(r) for r in rules), files_read, time.perf_counter() - started)
+                     tuple(info(r) for r in selected), files_read, time.perf_counter() - started)
 
 
 __all__ = ["InternalError", "check", "load_root", "run_rules"]

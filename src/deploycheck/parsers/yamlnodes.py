@@ -9,7 +9,8 @@ becomes a `ParseProblem` with its location instead of an exception.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -18,13 +19,41 @@ from deploycheck.model import Location, ParseProblem, Position
 MAX_NODES = 250_000
 MAX_DEPTH = 120
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@lru_cache(maxsize=16384)
+def _plain_tag(value: str) -> str:
+    """The YAML 1.1 type of an unquoted scalar (the safe loader's implicit resolvers); keys and
+    common values repeat across manifests, so the answer is remembered."""
+    resolvers = _Base.yaml_implicit_resolvers
+    for tag, regexp in resolvers.get(value[:1], []) + resolvers.get(None, []):
+        if regexp.match(value):
+            return str(tag)
+    return _STR
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, minus the work it does for features the safe schema does not use: path
+    resolvers (none are registered), and a regular-expression scan for every plain scalar."""
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: type, value: str | None, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode:
+            return _plain_tag(value or "") if implicit[0] else _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
 _MERGE = "tag:yaml.org,2002:merge"
 _STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 
 
-@dataclass(frozen=True, slots=True)
-class YScalar:
+class YScalar(NamedTuple):
     value: str
     tag: str
     pos: Position
@@ -49,14 +78,12 @@ class YScalar:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class YSeq:
+class YSeq(NamedTuple):
     items: tuple[YNode, ...]
     pos: Position
 
 
-@dataclass(frozen=True, slots=True)
-class YMap:
+class YMap(NamedTuple):
     pairs: tuple[tuple[YScalar, YNode], ...]
     pos: Position
 
@@ -95,8 +122,7 @@ class YMap:
 YNode = YScalar | YSeq | YMap
 
 
-@dataclass(frozen=True, slots=True)
-class YDocument:
+class YDocument(NamedTuple):
     root: YNode | None
     pos: Position
 
@@ -112,7 +138,15 @@ def _pos(mark: yaml.Mark) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+_new = tuple.__new__
+_ScalarNode = yaml.ScalarNode
+_MappingNode = yaml.MappingNode
+
+
 class _Converter:
+    """yaml nodes to Y nodes. The hot loop of reading manifests: types are compared directly
+    and nodes made with `tuple.__new__`, which skips a Python-level constructor call."""
+
     def __init__(self) -> None:
         self.count = 0
 
@@ -123,30 +157,34 @@ class _Converter:
                           "(aliases repeated like a 'billion laughs' bomb?)", node.start_mark)
         if depth > MAX_DEPTH:
             raise _TooBig(f"nesting deeper than {MAX_DEPTH} levels", node.start_mark)
-        if isinstance(node, yaml.ScalarNode):
-            return YScalar(str(node.value), node.tag, _pos(node.start_mark), node.style in (None, ""))
-        if isinstance(node, yaml.SequenceNode):
-            return YSeq(tuple(self.node(item, depth + 1) for item in node.value), _pos(node.start_mark))
-        assert isinstance(node, yaml.MappingNode)
+        mark = node.start_mark
+        pos = _new(Position, (mark.line + 1, mark.column + 1))
+        cls = type(node)
+        if cls is _ScalarNode:
+            return _new(YScalar, (node.value, node.tag, pos, not node.style))  # type: ignore[attr-defined]
+        depth += 1
+        if cls is not _MappingNode:
+            return _new(YSeq, (tuple([self.node(item, depth) for item in node.value]), pos))
         pairs: list[tuple[YScalar, YNode]] = []
         merged: list[tuple[YScalar, YNode]] = []
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                for src in self._merge_sources(value_node, depth):
+                for src in self._merge_sources(value_node, depth - 1):
                     merged.extend(src.pairs)
                 continue
-            key = self.node(key_node, depth + 1)
-            if not isinstance(key, YScalar):
+            key = self.node(key_node, depth)
+            if type(key) is not YScalar:
                 key = YScalar("", "tag:yaml.org,2002:null", key.pos, True)
-            pairs.append((key, self.node(value_node, depth + 1)))
-        own = {k.value for k, _ in pairs}
-        # Explicit keys win over merged ones; earlier merge sources win over later ones.
-        seen: set[str] = set()
-        for k, v in merged:
-            if k.value not in own and k.value not in seen:
-                pairs.append((k, v))
-                seen.add(k.value)
-        return YMap(tuple(pairs), _pos(node.start_mark))
+            pairs.append((key, self.node(value_node, depth)))
+        if merged:
+            own = {k.value for k, _ in pairs}
+            # Explicit keys win over merged ones; earlier merge sources win over later ones.
+            seen: set[str] = set()
+            for k, v in merged:
+                if k.value not in own and k.value not in seen:
+                    pairs.append((k, v))
+                    seen.add(k.value)
+        return _new(YMap, (tuple(pairs), pos))
 
     def _merge_sources(self, value: yaml.Node, depth: int) -> list[YMap]:
         nodes = value.value if isinstance(value, yaml.SequenceNode) else [value]

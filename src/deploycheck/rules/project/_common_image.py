@@ -276,7 +276,8 @@ def _homes(projects: Sequence[ComposeProject], index: _Index) -> dict[str, int]:
     return runs
 
 
-def _home(config: NginxConfig, projects: Sequence[ComposeProject], runs: dict[str, int]) -> ComposeProject | None:
+def _home(config: NginxConfig, projects: Sequence[ComposeProject],
+          runs: dict[str, int]) -> ComposeProject | None:
     """The compose project running this nginx configuration: the first whose service
     bind-mounts one of its files (or their folder), or whose image COPYs one in."""
     best: int | None = None
