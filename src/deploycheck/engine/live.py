@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 
 from deploycheck import __version__
 from deploycheck.engine import selection
@@ -26,7 +27,8 @@ def run_on_facts(command: str, root: str, items: Sequence[object], config: Confi
     types = {type(item) for item in items}
     rules = tuple(r for r in selection.select(config)
                   if any(issubclass(t, r.target) for t in types))
-    findings = run_rules(Checked(project, (), len(items)), rules, config)
+    # One process: gathering is the slow part here, and the gatherers may have threads running.
+    findings = run_rules(Checked(project, (), len(items)), rules, replace(config, jobs=1))
     findings = [f for f in findings if not (f.location.path and any(
         selection.ignored_by_path(r, f.location.path, config) for r in rules if r.code == f.rule))]
     unique = {(f.rule, f.location, f.message): f for f in findings}

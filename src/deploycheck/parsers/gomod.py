@@ -8,7 +8,8 @@ way, keeping 1-based positions; what cannot be read becomes a `ParseProblem`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from typing import NamedTuple
 
 from deploycheck.model import Location, ParseProblem, Position, SourceFile
 from deploycheck.model.golang import GoMod, GoReplace, GoRequire
@@ -17,41 +18,38 @@ from deploycheck.parsers import Parsed
 _BLOCK_VERBS = frozenset({"require", "replace", "exclude", "retract", "godebug", "tool", "ignore"})
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
     text: str
     column: int  # 1-based
+
+
+_TOKEN = re.compile(
+    r"[ \t\r\f\v]+"
+    r"|//(?P<comment>.*)"
+    r"|(?P<punct>[()]|=>)"
+    r"|\"(?P<quoted>(?:[^\"\\]|\\.)*)\""
+    r"|`(?P<raw>[^`]*)`"
+    r"|(?P<open>[\"`])"
+    r"|(?P<word>(?:(?!//|=>)[^ \t\r\f\v()\"`])+)",
+    re.DOTALL,
+)
 
 
 def _tokenize(line: str) -> tuple[list[_Token], str, str]:
     """Tokens of one line, its trailing comment text, and an error message ('' if none)."""
     tokens: list[_Token] = []
-    i, n = 0, len(line)
-    while i < n:
-        ch = line[i]
-        if ch in " \t\r\f\v":
-            i += 1
-        elif line.startswith("//", i):
-            return tokens, line[i + 2 :].strip(), ""
-        elif ch in "()":
-            tokens.append(_Token(ch, i + 1))
-            i += 1
-        elif line.startswith("=>", i):
-            tokens.append(_Token("=>", i + 1))
-            i += 2
-        elif ch in '"`':
-            end = i + 1
-            while end < n and line[end] != ch:
-                end += 2 if ch == '"' and line[end] == "\\" else 1
-            if end >= n:
-                return tokens, "", "unterminated quoted string"
-            tokens.append(_Token(line[i + 1 : end].replace('\\"', '"'), i + 1))
-            i = end + 1
-        else:
-            start = i
-            while i < n and line[i] not in ' \t\r\f\v()"`' and not line.startswith(("//", "=>"), i):
-                i += 1
-            tokens.append(_Token(line[start:i], start + 1))
+    for m in _TOKEN.finditer(line):
+        kind = m.lastgroup
+        if kind is None:
+            continue  # blanks
+        if kind == "comment":
+            return tokens, m.group("comment").strip(), ""
+        if kind == "open":
+            return tokens, "", "unterminated quoted string"
+        text = m.group(kind)
+        if kind in ("quoted", "raw"):
+            text = text.replace('\\"', '"')
+        tokens.append(_Token(text, m.start() + 1))
     return tokens, "", ""
 
 
