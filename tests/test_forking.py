@@ -67,7 +67,7 @@ def test_work_of_a_child_that_dies_is_redone_here() -> None:
     assert got == {j: j + 1 for j in range(60)}
 
 
-def test_an_exception_in_a_child_is_raised_here() -> None:
+def test_a_job_that_fails_in_a_child_is_run_again_here() -> None:
     parent = os.getpid()
 
     def work(job: int) -> int:
@@ -76,8 +76,37 @@ def test_an_exception_in_a_child_is_raised_here() -> None:
         _slow_here(parent)
         return job
 
-    with pytest.raises(forking.ChildFailed, match=r"ValueError: job \d+ is broken"):
+    assert dict(forking.run(range(200), work, processes=2)) == {j: j for j in range(200)}
+
+
+def test_a_job_that_fails_everywhere_raises_here() -> None:
+    def work(job: int) -> int:
+        if job == 150:
+            raise ValueError("job 150 is broken")
+        time.sleep(0.001)
+        return job
+
+    with pytest.raises(ValueError, match="job 150 is broken"):
         dict(forking.run(range(200), work, processes=2))
+
+
+def test_a_failing_rule_in_a_child_is_an_internal_error_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message users see names the rule, whichever process ran it."""
+    from deploycheck.engine.runner import InternalError
+    from deploycheck.rules.dockerfile.unpinned_base_image import UnpinnedBaseImage
+
+    for i in range(160):
+        (tmp_path / f"svc{i}").mkdir()
+        (tmp_path / f"svc{i}" / "Dockerfile").write_text("FROM python\nCMD [\"python\", \"app.py\"]\n")
+
+    def broken(self: object, model: object, options: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(UnpinnedBaseImage, "check", broken)
+    with pytest.raises(InternalError, match=r"rule DC\d+ \(unpinned-base-image\) failed on Dockerfile"):
+        check([str(tmp_path)], Config(jobs=2))
 
 
 def test_compact_pickles_rebuild_equal_models() -> None:

@@ -10,7 +10,8 @@ so they read them through copy-on-write memory, and:
 - a child appends each result, pickled, to its own anonymous memory file and announces
   (job, size) on its own pipe, so it never waits for this process to read;
 - this process runs jobs too, and between its own jobs unpickles what the children announced;
-- a job whose result never arrives (a child killed, or failing) is run here at the end.
+- a job whose result never arrives (its child killed, or raising) is run again here at the end,
+  so a real error surfaces here, with its traceback, and a lost child costs only time.
 
 Results are pickled with compact reducers for frozen dataclasses (see `reducers`): the default
 `__getstate__` of slotted dataclasses calls `dataclasses.fields()` once per object, which made
@@ -40,12 +41,8 @@ R = TypeVar("R")
 
 MAX_JOBS = 16_000  # job numbers must fit the pipe (64 KiB) before any process reads them
 _CLAIM = struct.Struct("<i")
-_NOTE = struct.Struct("<iQ")  # job number (-1: the child failed), bytes of pickled result
+_NOTE = struct.Struct("<iq")  # job number, bytes of its pickled result (-1: the job failed)
 _FAILED = -1
-
-
-class ChildFailed(RuntimeError):
-    """A child raised while running a job; the message names the original exception."""
 
 
 @dataclasses.dataclass(slots=True)
@@ -143,14 +140,16 @@ class _Run(Generic[R]):
 
     def _child(self, notes: int, data: int) -> None:
         status = 0
+        job: int | None = None
         try:
             gc.disable()  # inherited objects stay untouched: no copy-on-write by the collector
             while (job := self._claim()) is not None:
                 _send(notes, data, job, self.work(job))
-        except BaseException as exc:  # reported to the parent, which raises ChildFailed
+        except BaseException:  # the parent runs this job again, and sees the error itself
             status = 1
-            with suppress(BaseException):
-                _send(notes, data, _FAILED, f"{type(exc).__name__}: {exc}")
+            if job is not None:
+                with suppress(BaseException):
+                    os.write(notes, _NOTE.pack(job, _FAILED))
         finally:
             os._exit(status)
 
@@ -178,12 +177,13 @@ class _Run(Generic[R]):
             child.pending = buf[whole:]
             for at in range(0, whole, _NOTE.size):
                 job, size = _NOTE.unpack_from(buf, at)
-                raw = _pread(child.data, size, child.offset)
+                if size == _FAILED:
+                    continue  # left for the end, when what never arrived is run here
+                raw = os.pread(child.data, size, child.offset)
                 child.offset += size
-                value = pickle.loads(raw)
-                if job == _FAILED:
-                    raise ChildFailed(str(value))
-                yield job, value
+                if len(raw) != size:  # cannot happen with a memory file; run the job here
+                    continue
+                yield job, pickle.loads(raw)
 
     def _reap(self, child: _Child) -> None:
         self.children.remove(child)
@@ -235,18 +235,6 @@ def _send(notes: int, data: int, job: int, value: object) -> None:
     while written < len(view):
         written += os.write(data, view[written:])
     os.write(notes, _NOTE.pack(job, len(view)))
-
-
-def _pread(fd: int, size: int, offset: int) -> bytes:
-    parts = []
-    while size:
-        part = os.pread(fd, size, offset)
-        if not part:
-            raise ChildFailed("a child's result file ended early")
-        parts.append(part)
-        size -= len(part)
-        offset += len(part)
-    return b"".join(parts)
 
 
 @cache

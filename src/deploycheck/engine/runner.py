@@ -142,12 +142,9 @@ def run_rules(checked: Checked, rules: Sequence[RuleClass], config: Config) -> l
         return _run_rule(rule, targets, config)
 
     out: list[list[Finding]] = [[] for _ in jobs]
-    try:
-        with forking.paused_gc():
-            for number, found in forking.run(range(len(jobs)), run_job, processes=processes):
-                out[number] = found
-    except forking.ChildFailed as exc:
-        raise InternalError(str(exc).removeprefix("InternalError: ")) from exc
+    with forking.paused_gc():
+        for number, found in forking.run(range(len(jobs)), run_job, processes=processes):
+            out[number] = found
     return [f for found in out for f in found]
 
 

@@ -288,7 +288,7 @@ def _image_key(image: str) -> str:
 
 
 def _k8s_dockerfile(container: Container, by_image: Mapping[str, tuple[Dockerfile, str, str]],
-                    dockerfiles: Mapping[str, Dockerfile]) -> tuple[Dockerfile | None, str, str]:
+                    by_folder: Mapping[str, Dockerfile]) -> tuple[Dockerfile | None, str, str]:
     """The Dockerfile that builds a container's image: by a compose service that builds that image,
     by the Dockerfile's folder name, or the only Dockerfile of the project."""
     key = _image_key(container.image or "")
@@ -296,18 +296,27 @@ def _k8s_dockerfile(container: Container, by_image: Mapping[str, tuple[Dockerfil
         return None, "", ""
     if key in by_image:
         return by_image[key]
-    for df in dockerfiles.values():
-        folder = df.directory.rpartition("/")[2].lower()
-        if folder and folder == key:
-            return df, df.directory, ""
+    df = by_folder.get(key)
+    if df is not None:
+        return df, df.directory, ""
     return None, "", ""
 
 
+def _by_folder(dockerfiles: Mapping[str, Dockerfile]) -> dict[str, Dockerfile]:
+    """Dockerfiles by the (lower-case) name of their folder; the first one read wins."""
+    out: dict[str, Dockerfile] = {}
+    for df in dockerfiles.values():
+        folder = df.directory.rpartition("/")[2].lower()
+        if folder:
+            out.setdefault(folder, df)
+    return out
+
+
 def _k8s_deployments(workload: Workload, by_image: Mapping[str, tuple[Dockerfile, str, str]],
-                     dockerfiles: Mapping[str, Dockerfile], packages: _Packages,
+                     by_folder: Mapping[str, Dockerfile], packages: _Packages,
                      apps: Sequence[PythonApp]) -> Iterator[Deployment]:
     for container in workload.running_containers():
-        dockerfile, context, target = _k8s_dockerfile(container, by_image, dockerfiles)
+        dockerfile, context, target = _k8s_dockerfile(container, by_image, by_folder)
         stage = None
         if dockerfile is not None:
             stage = dockerfile.stage(target) if target else dockerfile.final
@@ -357,8 +366,9 @@ def assemble(models: Sequence[object]) -> tuple[object, ...]:
     if len(dockerfiles) == 1:
         only = next(iter(dockerfiles.values()))
         by_image.setdefault("*", (only, only.directory, ""))
+    by_folder = _by_folder(dockerfiles)
     for workload in workloads:
-        for dep in _k8s_deployments(workload, by_image, dockerfiles, packages, apps):
+        for dep in _k8s_deployments(workload, by_image, by_folder, packages, apps):
             if dep.dockerfile is None and "*" in by_image and _custom_image(dep.container):
                 df, ctx, target = by_image["*"]
                 dep = _relink(dep, df, ctx, target, packages, apps)
