@@ -134,3 +134,34 @@ def test_a_large_mixed_tree_gives_the_same_findings_with_two_processes(tmp_path:
     assert serial.files_checked >= 300
     assert parallel.findings == serial.findings
     assert len({f.location.path.split("/")[0] for f in serial.findings}) == 40
+
+
+def test_too_many_jobs_are_refused_before_anything_starts() -> None:
+    with pytest.raises(ValueError, match="shared jobs"):
+        forking.run(range(forking.MAX_JOBS + 1), lambda j: j, processes=2)
+
+
+def test_results_arrive_when_descriptors_are_numbered_above_1023() -> None:
+    """select() cannot watch such descriptors; a process with many files open must still work."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1200:
+        pytest.skip(f"the hard limit on open files is {hard}")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1200), hard))
+    held = []
+    try:
+        while len(held) < 1100:
+            held.append(os.open(os.devnull, os.O_RDONLY))
+        parent = os.getpid()
+
+        def work(job: int) -> int:
+            _slow_here(parent)
+            return -job
+
+        got = dict(forking.run(range(100), work, processes=2))
+        assert got == {j: -j for j in range(100)}
+    finally:
+        for fd in held:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))

@@ -39,7 +39,9 @@ from typing import Any, Generic, TypeVar
 
 R = TypeVar("R")
 
-MAX_JOBS = 16_000  # job numbers must fit the pipe (64 KiB) before any process reads them
+# Job numbers are written to the claims pipe before any process reads them, so they must fit
+# its buffer: 16 KiB, the smallest default among the systems with fork (64 KiB on Linux).
+MAX_JOBS = 4_000
 _CLAIM = struct.Struct("<i")
 _NOTE = struct.Struct("<iq")  # job number, bytes of its pickled result (-1: the job failed)
 _FAILED = -1
@@ -79,6 +81,7 @@ class _Run(Generic[R]):
         self.meanwhile = meanwhile
         self.children: list[_Child] = []
         self.claims = -1  # the claims pipe, once children exist
+        self.poller = select.poll() if hasattr(select, "poll") else None
         self.alone = iter(self.jobs)  # how jobs are taken when no child could be forked
 
     def results(self) -> Iterator[tuple[int, R]]:
@@ -137,6 +140,8 @@ class _Run(Generic[R]):
                 self._child(notes_write, data)
             os.close(notes_write)
             self.children.append(_Child(pid, notes_read, data))
+            if self.poller is not None:
+                self.poller.register(notes_read, select.POLLIN)
 
     def _child(self, notes: int, data: int) -> None:
         status = 0
@@ -166,7 +171,10 @@ class _Run(Generic[R]):
     def _arrived(self, block: bool) -> Iterator[tuple[int, R]]:
         if not self.children:
             return
-        ready, _, _ = select.select([c.notes for c in self.children], [], [], None if block else 0)
+        if self.poller is not None:  # poll: select() cannot watch descriptors above 1023
+            ready = {fd for fd, _ in self.poller.poll(None if block else 0)}
+        else:
+            ready = set(select.select([c.notes for c in self.children], [], [], None if block else 0)[0])
         for child in [c for c in self.children if c.notes in ready]:
             chunk = os.read(child.notes, 64 * _NOTE.size)
             if not chunk:
@@ -187,6 +195,8 @@ class _Run(Generic[R]):
 
     def _reap(self, child: _Child) -> None:
         self.children.remove(child)
+        if self.poller is not None:
+            self.poller.unregister(child.notes)
         os.close(child.notes)
         os.close(child.data)
         os.waitpid(child.pid, 0)

@@ -128,11 +128,14 @@ def run_rules(checked: Checked, rules: Sequence[RuleClass], config: Config) -> l
     jobs are shared with forked children, which see the project through copy-on-write memory
     and send back only findings; the order of the findings does not depend on who ran what."""
     project = checked.project
-    jobs: list[tuple[RuleClass, Sequence[object]]] = []
-    for rule in rules:
-        targets: Sequence[object] = (project,) if rule.target is Project else project.of(rule.target)
-        for start in range(0, len(targets), RULE_SLICE):
-            jobs.append((rule, targets[start: start + RULE_SLICE]))
+    work = [(rule, (project,) if rule.target is Project else project.of(rule.target)) for rule in rules]
+    # Slices of RULE_SLICE models, larger when there would be more jobs than forking allows.
+    room = max(1, forking.MAX_JOBS - len(work))
+    size = max(RULE_SLICE, -(-sum(len(targets) for _, targets in work) // room))
+    jobs: list[tuple[RuleClass, Sequence[object]]] = [
+        (rule, targets[start: start + size])
+        for rule, targets in work for start in range(0, len(targets), size)
+    ]
     processes = config.jobs or (os.cpu_count() or 1)
     if checked.files_read < PARALLEL_THRESHOLD or not forking.usable():
         processes = 1
