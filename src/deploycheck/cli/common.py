@@ -39,7 +39,9 @@ def add_report_options(p: argparse.ArgumentParser) -> None:
                    "or [tool.deploycheck] in pyproject.toml)")
     p.add_argument("--no-color", action="store_true", help="no ANSI colors")
     p.add_argument("-q", "--quiet", action="store_true", help="print findings only: no progress, no summary")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes or concurrent requests to use")
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="check: processes that parse and run rules (default: one per core); "
+                   "live commands: concurrent requests")
     p.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
 

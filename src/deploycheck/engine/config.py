@@ -8,7 +8,7 @@ Keys (kebab-case in files):
   fail-on                 "error" | "warning" | "info" | "never"
   exclude                 list of globs (paths relative to the checked root) not to read
   max-file-size           bytes; larger files are reported and not read
-  jobs                    processes for parsing (0 = one per core)
+  jobs                    processes that parse files and run rules, this one included (0 = one per core)
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from deploycheck.model.location import Position
 from deploycheck.model.servercmd import ServerCommand, analyze, is_loopback
@@ -50,6 +50,7 @@ class AppCreation:
     name: str  # the variable bound ('' if not assigned to a name)
     pos: Position
     prefix: str = ""  # APIRouter(prefix=) / Blueprint(url_prefix=)
+    prefix_known: bool = True  # False when the prefix is an expression we cannot evaluate
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +121,10 @@ class CorsConfig:
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """An HTTP route. `path` includes prefixes known in the same module (router prefix,
-    blueprint url_prefix); `partial` when an include/mount elsewhere may add more."""
+    """An HTTP route. The parser puts in `path` the prefixes known in the same module (router
+    prefix, blueprint url_prefix); `assemble` then adds those of the `include_router` /
+    `register_blueprint` calls that mount the router, in any module of the app. `partial` when
+    a mount we could not read may still add more."""
 
     framework: str  # fastapi flask starlette django
     methods: tuple[str, ...]  # upper-case; ("*",) when any
@@ -129,6 +132,10 @@ class Route:
     pos: Position
     handler: str = ""
     partial: bool = False
+    # On an APIRouter or Blueprint: its qualified name ("app.routers.users.router") and the
+    # prefix of its own that `path` starts with, so includes elsewhere can complete the path.
+    router: str = ""
+    own_prefix: str = ""
 
     @property
     def is_health(self) -> bool:
@@ -271,6 +278,19 @@ class LocalHostUse:
 
 
 @dataclass(frozen=True, slots=True)
+class RouterInclude:
+    """`into.include_router(target, prefix=...)` (FastAPI) or `into.register_blueprint(target,
+    url_prefix=...)` (Flask). Names are qualified through the module's imports; `prefix` is None
+    when it cannot be evaluated, and `replaces` says Flask's url_prefix replaces the blueprint's own."""
+
+    target: str
+    into: str  # qualified name of the router it is included in; "" for the app itself
+    prefix: str | None
+    replaces: bool
+    pos: Position
+
+
+@dataclass(frozen=True, slots=True)
 class PyModule:
     """One Python source file's facts."""
 
@@ -292,6 +312,7 @@ class PyModule:
     metrics: tuple[MetricsExposure, ...] = ()
     local_hosts: tuple[LocalHostUse, ...] = ()
     has_main_guard: bool = False
+    includes: tuple[RouterInclude, ...] = ()
 
     @property
     def directory(self) -> str:
@@ -574,10 +595,93 @@ def assemble(models: Sequence[object]) -> tuple[object, ...]:
     out: list[object] = []
     for root in sorted(roots | set(grouped)):
         proc = next((p for p in procfiles if p.path.rpartition("/")[0] == root), None)
-        out.append(PythonApp(root, tuple(grouped.get(root, ())),
+        out.append(PythonApp(root, tuple(_complete_routes(grouped.get(root, []))),
                              tuple(d for d in deps if d.directory == root), proc))
     out.extend(_django(modules))
     return tuple(out)
+
+
+def _complete_routes(modules: Sequence[PyModule]) -> list[PyModule]:
+    """Routes registered on an APIRouter or Blueprint get their full paths from the
+    `include_router`/`register_blueprint` calls that mount them (across modules, through nested
+    routers); a route whose mounting is not fully known stays partial."""
+    includes = [inc for m in modules for inc in m.includes]
+    if not includes:
+        return list(modules)
+    routers: dict[str, str] = {}  # qualified name -> its own prefix
+    for m in modules:
+        for a in m.apps:
+            if a.framework in ("apirouter", "blueprint") and a.name and a.prefix_known:
+                routers[f"{m.module}.{a.name}"] = a.prefix
+    names = _Names(routers)
+    by_target: dict[str, list[RouterInclude]] = {}
+    for inc in includes:
+        key = names.find(inc.target)
+        if key is not None:
+            by_target.setdefault(key, []).append(inc)
+    mounts: dict[str, list[str] | None] = {}
+
+    def mounted_at(key: str, seen: frozenset[str]) -> list[str] | None:
+        """Where the root of router `key` is served (one path per include), None if unknown."""
+        if key in mounts:
+            return mounts[key]
+        found: list[str] | None = []
+        for inc in by_target.get(key, []):
+            if inc.prefix is None or found is None:
+                found = None
+                break
+            tail = _join_path(inc.prefix, "" if inc.replaces else routers[key])
+            if not inc.into:
+                found.append(tail)
+                continue
+            parent = names.find(inc.into)
+            above = mounted_at(parent, seen | {key}) if parent is not None and parent not in seen else None
+            if above is None:
+                found = None
+                break
+            found.extend(_join_path(p, tail) for p in above)
+        if not found:
+            found = None  # never included: it may be mounted in a way we do not read
+        mounts[key] = found
+        return found
+
+    out = []
+    for m in modules:
+        routes: list[Route] = []
+        for route in m.routes:
+            key = names.find(route.router) if route.router else None
+            at = mounted_at(key, frozenset()) if key is not None else None
+            if at is None or not route.path.startswith(route.own_prefix):
+                routes.append(route)
+                continue
+            rest = route.path[len(route.own_prefix):]
+            routes.extend(replace(route, path=_join_path(p, rest) or "/", partial=False) for p in at)
+        out.append(replace(m, routes=tuple(routes)) if routes != list(m.routes) else m)
+    return out
+
+
+class _Names:
+    """Finds a router by a qualified name as some module imports it: `app.routers.users.router`
+    names `services/shop/app/routers/users.py`'s `router` (a suffix on a dot boundary, if only
+    one router matches)."""
+
+    def __init__(self, routers: dict[str, str]) -> None:
+        self.routers = routers
+
+    def find(self, name: str) -> str | None:
+        if name in self.routers:
+            return name
+        hits = [key for key in self.routers if key.endswith("." + name) or name.endswith("." + key)]
+        return hits[0] if len(hits) == 1 else None
+
+
+def _join_path(prefix: str, path: str) -> str:
+    """A prefix and a path as the frameworks join them: one slash between."""
+    if not prefix:
+        return path
+    if not path:
+        return prefix
+    return prefix.rstrip("/") + "/" + path.lstrip("/")
 
 
 def _root_of(path: str, roots: set[str]) -> str:

@@ -29,6 +29,7 @@ from deploycheck.model.python import (
     OutboundCall,
     PyModule,
     Route,
+    RouterInclude,
     ServerRun,
     Setting,
     Str,
@@ -414,6 +415,7 @@ class _Reader:
             metrics=tuple(mod.metrics),
             local_hosts=tuple(mod.local_hosts),
             has_main_guard=self.has_main,
+            includes=tuple(mod.includes),
         )
 
     def _imports(self) -> None:
@@ -631,12 +633,14 @@ class _Reader:
     def _app(self, node: ast.Call, framework: str, mod: _Collected) -> None:
         name = next((n for n, c in self.binding_calls.items() if c is node), "")
         prefix = ""
+        known = True
         key = "url_prefix" if framework == "blueprint" else "prefix"
         p = _kw(node, key)
         if p is not None:
             val = self.eval(p, _Trace())
             prefix = val if isinstance(val, str) else ""
-        mod.apps.append(AppCreation(framework, name, _pos(node), prefix))
+            known = isinstance(val, str)
+        mod.apps.append(AppCreation(framework, name, _pos(node), prefix, known))
 
     def _arg(self, node: ast.Call, index: int | None, name: str) -> ast.expr | None:
         kw = _kw(node, name)
@@ -855,15 +859,49 @@ class _Reader:
                 return "flask" if fw == "quart" else fw
         return "unknown"
 
-    def _prefix(self, receiver: str) -> tuple[str, bool]:
-        call = self.binding_calls.get(receiver)
+    def _prefix(self, receiver: str) -> tuple[str, bool, str]:
+        """(prefix of the receiver, whether routes on it are partial, its qualified name when
+        it is a router or blueprint whose includes elsewhere can complete the paths)."""
+        call = self.binding_calls.get(receiver) if receiver else None
         last = self.bindings.get(receiver, "").split(".")[-1]
         if call is None or last not in ("APIRouter", "Blueprint", "FastAPI", "Flask", "Starlette", "Quart"):
-            return "", True
+            return "", True, ""
         key = "url_prefix" if last == "Blueprint" else "prefix"
         p = _kw(call, key)
         val = self.eval(p, _Trace()) if p is not None else ""
-        return (val if isinstance(val, str) else ""), last in ("APIRouter", "Blueprint")
+        is_router = last in ("APIRouter", "Blueprint")
+        router = f"{self.dotted}.{receiver}" if is_router and isinstance(val, str) else ""
+        return (val if isinstance(val, str) else ""), is_router, router
+
+    def _object_ref(self, node: ast.expr) -> str:
+        """The qualified name of a module-level object: imported (through the aliases) or
+        defined in this module."""
+        if isinstance(node, ast.Name):
+            return self.aliases.get(node.id) or f"{self.dotted}.{node.id}"
+        return self.qual(node) if isinstance(node, ast.Attribute) else ""
+
+    def _include(self, node: ast.Call, last: str, mod: _Collected) -> None:
+        """`app.include_router(router, prefix=...)`, `app.register_blueprint(bp, url_prefix=...)`."""
+        if not (isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name)):
+            return
+        target_expr = self._arg(node, 0, "router" if last == "include_router" else "blueprint")
+        target = self._object_ref(target_expr) if target_expr is not None else ""
+        receiver = node.func.value.id
+        kind = self.bindings.get(receiver, "").split(".")[-1]
+        if not target or receiver in self.aliases:
+            return
+        if kind in ("APIRouter", "Blueprint"):
+            into = f"{self.dotted}.{receiver}"
+        elif kind in ("FastAPI", "Flask", "Quart", "Starlette"):
+            into = ""
+        else:
+            return  # an object we cannot place
+        key = "url_prefix" if last == "register_blueprint" else "prefix"
+        p = _kw(node, key)
+        value = self.eval(p, _Trace()) if p is not None else ""
+        prefix = value if isinstance(value, str) else None
+        replaces = last == "register_blueprint" and p is not None
+        mod.includes.append(RouterInclude(target, into, prefix, replaces, _pos(node)))
 
     def _on_function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, mod: _Collected) -> None:
         for dec in node.decorator_list:
@@ -884,10 +922,14 @@ class _Reader:
             else:
                 m = _kw(dec, "methods")
                 methods = tuple(s.upper() for s in self._strings(m)) if m is not None else ("GET",)
-            prefix, partial = self._prefix(receiver) if receiver else ("", True)
-            mod.routes.append(Route(framework, methods, _join(prefix, path), _pos(dec), node.name, partial))
+            prefix, partial, router = self._prefix(receiver)
+            mod.routes.append(Route(framework, methods, _join(prefix, path), _pos(dec), node.name, partial,
+                                    router, prefix if router else ""))
 
     def _route_call(self, node: ast.Call, q: str, last: str, mod: _Collected) -> None:
+        if last in ("include_router", "register_blueprint"):
+            self._include(node, last, mod)
+            return
         if last in ("add_api_route", "add_url_rule", "add_route", "mount", "add_websocket_route") and \
                 isinstance(node.func, ast.Attribute):
             path_expr = self._arg(node, 0, "path") or _kw(node, "rule")
@@ -899,9 +941,10 @@ class _Reader:
             m = _kw(node, "methods")
             methods = tuple(s.upper() for s in self._strings(m)) if m is not None else (
                 ("*",) if last == "mount" else ("GET",))
-            prefix, partial = self._prefix(receiver) if receiver else ("", True)
+            prefix, partial, router = self._prefix(receiver)
             full = _join(prefix, path)
-            mod.routes.append(Route(self._framework_of(receiver), methods, full, _pos(node), "", partial))
+            mod.routes.append(Route(self._framework_of(receiver), methods, full, _pos(node), "", partial,
+                                    router, prefix if router else ""))
             if last == "mount" and len(node.args) > 1 and isinstance(node.args[1], ast.Call) and \
                     self.qual(node.args[1].func).split(".")[-1] in ("make_asgi_app", "make_wsgi_app"):
                 mod.metrics.append(MetricsExposure(self.qual(node.args[1].func).split(".")[-1], _pos(node),
@@ -1081,6 +1124,7 @@ class _Collected:
     time_zones: list[TimeZoneUse] = field(default_factory=list)
     metrics: list[MetricsExposure] = field(default_factory=list)
     local_hosts: list[LocalHostUse] = field(default_factory=list)
+    includes: list[RouterInclude] = field(default_factory=list)
 
 
 # -- tables -----------------------------------------------------------------------------------

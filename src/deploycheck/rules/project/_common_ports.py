@@ -324,8 +324,9 @@ _PY_BUILTIN = {
 
 
 def python_route_table(app: PythonApp) -> RouteTable | None:
-    """Routes of a FastAPI/Flask/Starlette app when every route is registered, with its full
-    path, on the app object itself (routers and blueprints included elsewhere are partial)."""
+    """Routes of a FastAPI/Flask/Starlette app when every route's full path is known: on the
+    app itself, or on a router or blueprint whose `include_router`/`register_blueprint` calls
+    were read (in any module of the app); otherwise None."""
     modules = [m for m in app.modules if not dev_like(m.path)]
     routes = [(m, r) for m in modules for r in m.routes]
     if not routes:

@@ -41,8 +41,10 @@ class ProbeNotServed(Rule[Project]):
     and a failing HEALTHCHECK leaves the container `unhealthy` (P13; helm/charts#12409,
     SREGym/SREGym#50). Ports come from the app's source or server command with the
     deployment's environment applied; paths are checked only when the app's whole route table
-    is known (every Gin route on a known engine or group, every FastAPI/Flask route on the app
-    object itself), with path parameters matched as the framework does.
+    is known (every Gin route on a known engine or group; every FastAPI/Flask route on the app
+    itself or on an APIRouter/Blueprint mounted by `include_router`/`register_blueprint` calls
+    we can read, in any module, prefixes added as the framework adds them), with path
+    parameters matched as the framework does.
 
     ## Bad
     ```k8s/api.yaml
