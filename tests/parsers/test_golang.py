@@ -268,6 +268,162 @@ def test_values_and_helpers_from_other_files_of_the_package() -> None:
     assert pkg.is_main and pkg.directory == "cmd/api"
 
 
+def packages(*files: tuple[str, str], gomod: str = "") -> dict[str, GoPackage]:
+    models: list[object] = []
+    for path, text in files:
+        models.extend(parse(SourceFile.of(path, dedent(text).lstrip("\n"))).models)
+    if gomod:
+        models.extend(parse_gomod(SourceFile.of("go.mod", gomod)).models)
+    return {m.directory: m for m in assemble(models) if isinstance(m, GoPackage)}
+
+
+def test_fields_of_struct_literals_and_of_config_loaders() -> None:
+    f = go('''
+        package main
+
+        import (
+            "net/http"
+            "os"
+        )
+
+        type Config struct{ Addr, Port string }
+
+        func getenv(k, d string) string {
+            if v := os.Getenv(k); v != "" {
+                return v
+            }
+            return d
+        }
+
+        func load() (*Config, error) {
+            cfg := &Config{Addr: "127.0.0.1"}
+            cfg.Port = getenv("PORT", "9000")
+            if cfg.Addr == "x" {
+                return nil, nil
+            }
+            return cfg, nil
+        }
+
+        func main() {
+            lit := Config{Addr: ":" + os.Getenv("LIT_PORT")}
+            http.ListenAndServe(lit.Addr, nil)
+            cfg, err := load()
+            if err != nil {
+                panic(err)
+            }
+            http.ListenAndServe(cfg.Addr+":"+cfg.Port, nil)
+        }
+    ''')
+    values = {v.name: v.parts for v in f.values}
+    assert [p.kind for p in values["load().Addr"]] == ["lit"]
+    assert [(p.kind, p.text, p.default) for p in values["load().Port"]] == [("env", "PORT", "9000")]
+    first, second = f.listens
+    assert first.address.env_var == "LIT_PORT"
+    assert [(p.kind, p.text) for p in second.parts] == [("ident", "load().Addr"), ("lit", ":"),
+                                                         ("ident", "load().Port")]
+    pkg = package(("main.go", '''
+        package main
+
+        import "net/http"
+
+        type Config struct{ Addr string }
+
+        func defaults() Config { return Config{Addr: "localhost:7000"} }
+
+        func main() {
+            c := defaults()
+            http.ListenAndServe(c.Addr, nil)
+        }
+    '''))
+    (call,) = pkg.listens
+    assert (call.address.host, call.address.port) == ("localhost", 7000)
+
+
+def test_a_config_package_resolves_across_packages() -> None:
+    """The common layout: `cfg := config.Load()` in main, the env reads in internal/config."""
+    pkgs = packages(
+        ("internal/config/config.go", '''
+            package config
+
+            import "os"
+
+            type Config struct {
+                Host string
+                Port string
+            }
+
+            func getEnv(key, fallback string) string {
+                if v := os.Getenv(key); v != "" {
+                    return v
+                }
+                return fallback
+            }
+
+            func Load() *Config {
+                return &Config{
+                    Port: getEnv("PORT", "9090"),
+                    Host: getEnv("HOST", "127.0.0.1"),
+                }
+            }
+        '''),
+        ("main.go", '''
+            package main
+
+            import (
+                "github.com/gin-gonic/gin"
+
+                "example.com/shop/internal/config"
+            )
+
+            func main() {
+                cfg := config.Load()
+                r := gin.New()
+                r.Run(cfg.Host + ":" + cfg.Port)
+            }
+        '''),
+        gomod="module example.com/shop\n\ngo 1.22\n",
+    )
+    (call,) = pkgs[""].listens
+    assert (call.address.host, call.address.port) == ("127.0.0.1", 9090)
+    assert [(p.kind, p.text, p.default) for p in call.parts if p.kind == "env"] == [
+        ("env", "HOST", "127.0.0.1"), ("env", "PORT", "9090")]
+    assert {p.path for p in call.parts if p.kind == "env"} == {"internal/config/config.go"}
+
+
+def test_config_fields_we_cannot_follow_stay_unknown() -> None:
+    f = go('''
+        package main
+
+        import (
+            "net/http"
+            "os"
+        )
+
+        type Config struct{ Addr string }
+
+        func fromArgs(args []string) *Config { return &Config{Addr: args[0]} }
+
+        func twoWays() *Config {
+            if os.Getenv("A") != "" {
+                return &Config{Addr: ":1"}
+            }
+            return &Config{Addr: ":2"}
+        }
+
+        func main() {
+            a := fromArgs(os.Args)
+            b := twoWays()
+            var c Config
+            http.ListenAndServe(a.Addr, nil)
+            http.ListenAndServe(b.Addr, nil)
+            http.ListenAndServe(c.Addr, nil)
+        }
+    ''')
+    assert "fromArgs().Addr" not in {v.name for v in f.values}  # it takes parameters
+    assert "twoWays().Addr" not in {v.name for v in f.values}  # two different literals
+    assert [c.address.port for c in f.listens] == [None, None, None]
+
+
 def test_unknown_values_stay_unknown() -> None:
     f = go('''
         package main

@@ -15,7 +15,7 @@ when a constant from another file becomes known; `ListenAddress` is the result.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from deploycheck.model.location import Location, Position
@@ -211,20 +211,29 @@ class ValuePart:
         return self.text
 
 
-def resolve_parts(
-    parts: Sequence[ValuePart],
-    values: Mapping[str, PackageValue],
-    helpers: frozenset[str],
-    depth: int = 0,
-) -> tuple[ValuePart, ...]:
-    """Replace "ident" and "call" parts using package-level values and getEnv-style helpers."""
+@dataclass(frozen=True, slots=True)
+class ValueScope:
+    """What one package offers for resolving value parts: its package-level values (and the
+    fields of struct literals its functions return), its getEnv-style helpers, and the same for
+    the other packages of the tree, by import path."""
+
+    values: Mapping[str, PackageValue]
+    helpers: frozenset[str]
+    packages: Mapping[str, ValueScope] = field(default_factory=dict)
+
+
+def resolve_parts(parts: Sequence[ValuePart], scope: ValueScope, depth: int = 0) -> tuple[ValuePart, ...]:
+    """Replace "ident" and "call" parts using package-level values and getEnv-style helpers;
+    an "ident" naming another package (`arg`: its import path) is looked up there."""
     out: list[ValuePart] = []
     for part in parts:
-        if part.kind == "ident" and part.text in values and depth < 8:
-            value = values[part.text]
-            found = resolve_parts(value.parts, values, helpers, depth + 1)
+        home = scope.packages.get(part.arg) if part.kind == "ident" and part.arg else scope
+        if part.kind == "ident" and home is not None and part.text in home.values and depth < 8:
+            value = home.values[part.text]
+            inner = replace(home, packages=scope.packages) if home is not scope else scope
+            found = resolve_parts(value.parts, inner, depth + 1)
             out.extend(p if p.path else replace(p, path=value.path) for p in found)
-        elif part.kind == "call" and part.text in helpers and part.arg:
+        elif part.kind == "call" and part.text in scope.helpers and part.arg:
             out.append(ValuePart("env", part.arg, part.default, part.pos))
         elif part.kind in ("ident", "call"):
             out.append(ValuePart("unknown", part.text, None, part.pos))
@@ -819,12 +828,18 @@ def _nearest_mod(directory: str, mods: Mapping[str, GoMod]) -> GoMod | None:
         current = current.rpartition("/")[0]
 
 
-def _resolve_listen(
-    call: ListenCall, values: Mapping[str, PackageValue], helpers: frozenset[str]
-) -> ListenCall:
+def _import_path(directory: str, mod: GoMod | None) -> str:
+    """The import path of the package in `directory`: its module's path and the folder below."""
+    if mod is None or not mod.module:
+        return ""
+    below = directory[len(mod.directory):].strip("/") if mod.directory else directory
+    return f"{mod.module}/{below}" if below else mod.module
+
+
+def _resolve_listen(call: ListenCall, scope: ValueScope) -> ListenCall:
     if not any(p.kind in ("ident", "call") for p in call.parts):
         return call
-    parts = resolve_parts(call.parts, values, helpers)
+    parts = resolve_parts(call.parts, scope)
     return replace(call, parts=parts, address=ListenAddress.from_parts(parts, call.address.raw))
 
 
@@ -836,17 +851,25 @@ def assemble(models: Sequence[object]) -> tuple[object, ...]:
         if isinstance(model, GoFile) and not model.excluded_from_build and model.package:
             groups.setdefault((model.directory, model.package), []).append(model)
     out: list[GoPackage] = []
+    scopes: dict[tuple[str, str], ValueScope] = {}
+    by_import: dict[str, ValueScope] = {}
+    for key, files in groups.items():
+        scope = ValueScope({v.name: v for f in files for v in f.values},
+                           frozenset(h for f in files for h in f.env_helpers), by_import)
+        scopes[key] = scope
+        path = _import_path(key[0], _nearest_mod(key[0], mods))
+        if path and key[1] != "main":
+            by_import.setdefault(path, scope)
     for (directory, name), files in groups.items():
-        values = {v.name: v for f in files for v in f.values}
-        helpers = frozenset(h for f in files for h in f.env_helpers)
-        listens = tuple(_resolve_listen(c, values, helpers) for f in files for c in f.listens)
+        scope = scopes[(directory, name)]
+        listens = tuple(_resolve_listen(c, scope) for f in files for c in f.listens)
         env_reads = tuple(
             replace(r, via="helper") if r.via.startswith("call:") else r
             for f in files
             for r in f.env_reads
             # a call to an unknown function is an env read only if the package defines it as a
             # getEnv-style helper (maybe in another file)
-            if not r.via.startswith("call:") or r.via[5:] in helpers
+            if not r.via.startswith("call:") or r.via[5:] in scope.helpers
         )
         out.append(
             GoPackage(

@@ -381,7 +381,7 @@ class _Reader:
         values = tuple(
             PackageValue(name, tuple(self.resolve_ident(name, "")), self.path)
             for name in self.locals.get("", {})
-        )
+        ) + tuple(v for func in self.funcs for v in self._returned_fields(func))
         return GoFile(
             path=self.path,
             package=self.package,
@@ -600,7 +600,88 @@ class _Reader:
             return self.resolve_ident(self.text(node), scope, depth + 1, node)
         if kind == "call_expression":
             return self._resolve_call(node, scope, depth)
+        if kind == "selector_expression":
+            return self._resolve_selector(node, scope, depth)
         return [ValuePart("unknown", self.text(node), None, self.pos(node))]
+
+    def _resolve_selector(self, node: Node, scope: str, depth: int) -> list[ValuePart]:
+        """`pkg.Name` (another package's const or var), or `cfg.Field` where cfg holds a struct
+        literal or the result of a function that returns one (`cfg := config.Load()`)."""
+        where = self.pos(node)
+        unknown = [ValuePart("unknown", self.text(node), None, where)]
+        operand = node.child_by_field_name("operand")
+        field_name = self.text(node.child_by_field_name("field"))
+        if operand is None or operand.type != "identifier" or not field_name:
+            return unknown
+        var = self.text(operand)
+        assigns = self.locals.get(scope, {}).get(var) or self.locals.get("", {}).get(var)
+        if not assigns and var in self.aliases:
+            return [ValuePart("ident", field_name, None, where, arg=self.aliases[var])]
+        whole = self.text(node)
+        if self.locals.get(scope, {}).get(whole) or self.locals.get("", {}).get(whole):
+            return self.resolve_ident(whole, scope, depth + 1, node)  # `cfg.Port = ...`
+        primary = [a for a in assigns or [] if not a.fallback]
+        if len(primary) != 1 or primary[0].value is None or (primary[0].multi and primary[0].index):
+            return unknown
+        at_scope = scope if self.locals.get(scope, {}).get(var) else ""
+        value = _address_of(primary[0].value)
+        if value.type == "composite_literal":
+            found = dict(self._keyed(value)).get(field_name)
+            return self.resolve(found, at_scope, depth + 1) if found is not None else unknown
+        if value.type == "call_expression" and not self.args(value):
+            path, name, receiver = self.callee(value)
+            if receiver is None and name:
+                # resolved by `assemble`, from the function's PackageValue (maybe in another package)
+                return [ValuePart("ident", f"{name}().{field_name}", None, where, arg=path)]
+        return unknown
+
+    def _returned_fields(self, func: _Func) -> list[PackageValue]:
+        """`func Load() *Config { return &Config{Port: getEnv("PORT", "8080")} }`: the fields of
+        the one struct literal the function returns (directly, or through a variable), as values
+        named `Load().Port` for callers in any file or package."""
+        body = func.node.child_by_field_name("body")
+        if body is None or func.node.type != "function_declaration" or func.params:
+            return []
+        literals: list[tuple[Node, str]] = []  # (struct literal, variable it is returned through)
+        stack = list(body.named_children)
+        while stack:
+            node = stack.pop()
+            if node.type == "func_literal":
+                continue
+            if node.type != "return_statement":
+                stack.extend(node.named_children)
+                continue
+            values = node.named_children[0].named_children if node.named_children else []
+            first = _address_of(values[0]) if values else None
+            if first is None or first.type == "nil":
+                continue
+            if first.type == "identifier":
+                named = self.locals.get(func.name, {}).get(self.text(first), [])
+                assigns = [a for a in named if not a.fallback]
+                value = _address_of(assigns[0].value) if len(assigns) == 1 and assigns[0].value else None
+                if value is None or value.type != "composite_literal":
+                    return []
+                literals.append((value, self.text(first)))
+            elif first.type == "composite_literal":
+                literals.append((first, ""))
+            else:
+                return []
+        if len(literals) != 1:
+            return []
+        literal, var = literals[0]
+        fields: dict[str, Node | None] = dict(self._keyed(literal))
+        if var:  # `cfg.Port = ...` after the literal wins
+            for name in self.locals.get(func.name, {}):
+                if name.startswith(var + ".") and "." not in name[len(var) + 1:]:
+                    fields[name[len(var) + 1:]] = None
+        out = []
+        for name, value in fields.items():
+            if value is None:
+                parts = self.resolve_ident(f"{var}.{name}", func.name)
+            else:
+                parts = self.resolve(value, func.name)
+            out.append(PackageValue(f"{func.name}().{name}", tuple(parts), self.path))
+        return out
 
     def resolve_ident(
         self, name: str, scope: str, depth: int = 0, node: Node | None = None
@@ -1724,6 +1805,21 @@ class _Facts:
         self.listens.append(
             ListenCall(kind, ListenAddress.from_parts(parts, raw), tuple(parts), path, pos, receiver)
         )
+
+
+def _address_of(node: Node) -> Node:
+    """`&T{...}` and `(x)` stripped to what they hold."""
+    while True:
+        inner: Node | None = None
+        if node.type == "unary_expression":
+            first = node.child(0)
+            if first is not None and first.type == "&":
+                inner = node.child_by_field_name("operand")
+        elif node.type == "parenthesized_expression" and node.named_children:
+            inner = node.named_children[0]
+        if inner is None:
+            return node
+        node = inner
 
 
 def _join(prefix: str, route: str) -> str:
