@@ -640,7 +640,9 @@ class _Reader:
         the one struct literal the function returns (directly, or through a variable), as values
         named `Load().Port` for callers in any file or package."""
         body = func.node.child_by_field_name("body")
-        if body is None or func.node.type != "function_declaration" or func.params:
+        if body is None or func.node.type != "function_declaration" or func.params or \
+                func.node.child_by_field_name("result") is None or \
+                self.data.find(b"return", body.start_byte, body.end_byte) < 0:
             return []
         literals: list[tuple[Node, str]] = []  # (struct literal, variable it is returned through)
         stack = list(body.named_children)
