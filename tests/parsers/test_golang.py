@@ -390,6 +390,70 @@ def test_a_config_package_resolves_across_packages() -> None:
     assert {p.path for p in call.parts if p.kind == "env"} == {"internal/config/config.go"}
 
 
+def test_struct_tag_env_libraries_fill_config_fields() -> None:
+    pkgs = packages(
+        ("internal/config/config.go", '''
+            package config
+
+            import "github.com/caarlos0/env/v11"
+
+            type Config struct {
+                Host string `env:"HOST" envDefault:"127.0.0.1"`
+                Port string `env:"PORT" envDefault:"9000"`
+                Name string
+            }
+
+            func Load() (*Config, error) {
+                cfg := &Config{}
+                if err := env.Parse(cfg); err != nil {
+                    return nil, err
+                }
+                return cfg, nil
+            }
+        '''),
+        ("main.go", '''
+            package main
+
+            import (
+                "net/http"
+
+                "github.com/kelseyhightower/envconfig"
+                goenv "github.com/sethvargo/go-envconfig"
+
+                "example.com/shop/internal/config"
+            )
+
+            type Spec struct {
+                Addr string `envconfig:"ADDR" default:":7000"`
+            }
+
+            type Other struct {
+                Listen string `env:"LISTEN, default=:6000"`
+            }
+
+            func main() {
+                cfg, err := config.Load()
+                if err != nil {
+                    panic(err)
+                }
+                http.ListenAndServe(cfg.Host+":"+cfg.Port, nil)
+                var s Spec
+                envconfig.MustProcess("shop", &s)
+                http.ListenAndServe(s.Addr, nil)
+                o := new(Other)
+                goenv.Process(nil, o)
+                http.ListenAndServe(o.Listen, nil)
+            }
+        '''),
+        gomod="module example.com/shop\n\ngo 1.22\n",
+    )
+    first, second, third = pkgs[""].listens
+    assert (first.address.host, first.address.port) == ("127.0.0.1", 9000)
+    assert [p.text for p in first.parts if p.kind == "env"] == ["HOST", "PORT"]
+    assert (second.address.env_var, second.address.port) == ("SHOP_ADDR", 7000)  # envconfig's prefix
+    assert (third.address.env_var, third.address.port) == ("LISTEN", 6000)
+
+
 def test_config_fields_we_cannot_follow_stay_unknown() -> None:
     f = go('''
         package main

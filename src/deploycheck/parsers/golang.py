@@ -261,6 +261,8 @@ class _Reader:
         self.funcs: list[_Func] = []
         self.func_starts: list[int] = []
         self.locals: dict[str, dict[str, list[_Assign]]] = {}
+        self.struct_env: dict[str, dict[str, tuple[str, str | None]]] = {}  # type -> field -> tag
+        self.env_filled: dict[tuple[str, str], str] = {}  # (scope, variable) -> envconfig prefix
         self.routers: dict[str, _Router] = {}
         self.helpers: set[str] = set()
         self.ifs = caps.get("if", [])
@@ -369,6 +371,7 @@ class _Reader:
         self._read_funcs()
         self._read_assignments()
         self._read_fallbacks()
+        self._read_env_structs()
         self._read_routers()
         facts = _Facts()
         self._read_calls(facts)
@@ -621,9 +624,14 @@ class _Reader:
         if self.locals.get(scope, {}).get(whole) or self.locals.get("", {}).get(whole):
             return self.resolve_ident(whole, scope, depth + 1, node)  # `cfg.Port = ...`
         primary = [a for a in assigns or [] if not a.fallback]
+        at_scope = scope if self.locals.get(scope, {}).get(var) else ""
+        if len(primary) == 1 and not (primary[0].multi and primary[0].index):
+            value_node = _address_of(primary[0].value) if primary[0].value is not None else None
+            tagged = self._env_field(var, field_name, at_scope, value_node, where)
+            if tagged is not None:
+                return [tagged]
         if len(primary) != 1 or primary[0].value is None or (primary[0].multi and primary[0].index):
             return unknown
-        at_scope = scope if self.locals.get(scope, {}).get(var) else ""
         value = _address_of(primary[0].value)
         if value.type == "composite_literal":
             found = dict(self._keyed(value)).get(field_name)
@@ -634,6 +642,59 @@ class _Reader:
                 # resolved by `assemble`, from the function's PackageValue (maybe in another package)
                 return [ValuePart("ident", f"{name}().{field_name}", None, where, arg=path)]
         return unknown
+
+    def _read_env_structs(self) -> None:
+        """Struct types whose fields carry env tags (caarlos0/env, kelseyhightower/envconfig,
+        cleanenv, sethvargo/go-envconfig), and the variables those libraries fill in."""
+        if b"env" not in self.data:
+            return
+        for node in self.caps.get("field", []):
+            tag_node = node.child_by_field_name("tag")
+            tag = go_string(tag_node) if tag_node is not None else None
+            spec = node.parent.parent.parent if node.parent and node.parent.parent else None
+            if not tag or spec is None or spec.type != "type_spec":
+                continue
+            found = _env_tag(_struct_tags(tag))
+            if found is not None:
+                fields = self.struct_env.setdefault(self.text(spec.child_by_field_name("name")), {})
+                for ident in node.children_by_field_name("name"):
+                    fields[self.text(ident)] = found
+        if not self.struct_env:
+            return
+        for call in self.caps.get("call", []):
+            path, func, _ = self.callee(call)
+            args = self.args(call)
+            loader = _ENV_LOADERS.get((path.split("/v")[0] if path.startswith(_CAARLOS) else path, func))
+            if loader is None or len(args) <= loader:
+                continue
+            target = _address_of(args[loader])
+            if target.type == "identifier":
+                prefix = go_string(args[0]) if loader == 1 and path == _KELSEY else ""
+                self.env_filled[(self.scope_name(call), self.text(target))] = (prefix or "").upper()
+
+    def _env_field(self, var: str, field_name: str, scope: str, value: Node | None,
+                   where: Position | None) -> ValuePart | None:
+        """`cfg.Port` where a struct-tag library fills cfg: the variable and default of the tag."""
+        prefix = self.env_filled.get((scope, var))
+        if prefix is None:
+            prefix = self.env_filled.get(("", var)) if not self.locals.get(scope, {}).get(var) else None
+        if prefix is None:
+            return None
+        type_name = ""
+        if value is not None and value.type == "composite_literal":
+            type_name = self.text(value.child_by_field_name("type"))
+        elif value is not None and value.type == "call_expression" and self.callee(value)[1] == "new":
+            args = self.args(value)
+            type_name = self.text(args[0]) if args else ""
+        else:
+            for assign in self.locals.get(scope, {}).get(var, []) or self.locals.get("", {}).get(var, []):
+                if assign.stmt.type == "var_spec":
+                    type_name = self.text(assign.stmt.child_by_field_name("type"))
+        found = self.struct_env.get(type_name.lstrip("*"), {}).get(field_name)
+        if found is None:
+            return None
+        name, default = found
+        return ValuePart("env", f"{prefix}_{name}" if prefix else name, default, where)
 
     def _returned_fields(self, func: _Func) -> list[PackageValue]:
         """`func Load() *Config { return &Config{Port: getEnv("PORT", "8080")} }`: the fields of
@@ -671,6 +732,11 @@ class _Reader:
         if len(literals) != 1:
             return []
         literal, var = literals[0]
+        if var and (func.name, var) in self.env_filled:
+            type_name = self.text(literal.child_by_field_name("type")).lstrip("*")
+            tagged = [(f, self._env_field(var, f, func.name, literal, None))
+                      for f in self.struct_env.get(type_name, {})]
+            return [PackageValue(f"{func.name}().{f}", (part,), self.path) for f, part in tagged if part]
         fields: dict[str, Node | None] = dict(self._keyed(literal))
         if var:  # `cfg.Port = ...` after the literal wins
             for name in self.locals.get(func.name, {}):
@@ -1807,6 +1873,35 @@ class _Facts:
         self.listens.append(
             ListenCall(kind, ListenAddress.from_parts(parts, raw), tuple(parts), path, pos, receiver)
         )
+
+
+_CAARLOS = "github.com/caarlos0/env"
+_KELSEY = "github.com/kelseyhightower/envconfig"
+# (import path, function) -> index of the argument that receives the struct
+_ENV_LOADERS: dict[tuple[str, str], int] = {
+    (_CAARLOS, "Parse"): 0,
+    (_CAARLOS, "ParseWithOptions"): 0,
+    (_KELSEY, "Process"): 1,
+    (_KELSEY, "MustProcess"): 1,
+    ("github.com/ilyakaznacheev/cleanenv", "ReadEnv"): 0,
+    ("github.com/sethvargo/go-envconfig", "Process"): 1,
+    ("github.com/sethvargo/go-envconfig", "MustProcess"): 1,
+}
+
+
+def _env_tag(tags: dict[str, str]) -> tuple[str, str | None] | None:
+    """(variable, default) from a field's tags, in the dialects of the libraries above."""
+    if tags.get("envconfig"):
+        name = tags["envconfig"].split(",")[0].strip()
+        return (name, tags.get("default")) if name else None
+    if tags.get("env"):
+        name, *options = (part.strip() for part in tags["env"].split(","))
+        default = tags.get("envDefault", tags.get("env-default"))
+        for option in options:  # sethvargo/go-envconfig: `env:"PORT, default=8080"`
+            if option.startswith("default="):
+                default = option[len("default="):]
+        return (name, default) if name else None
+    return None
 
 
 def _address_of(node: Node) -> Node:
