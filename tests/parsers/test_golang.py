@@ -938,3 +938,38 @@ def test_gomod_models_attach_to_nested_packages() -> None:
     files = parse(SourceFile.of("svc/internal/x/x.go", "package x\n")).models
     (pkg,) = assemble([mod, *files])
     assert isinstance(pkg, GoPackage) and pkg.module is mod and not pkg.is_main
+
+
+def test_config_literals_that_a_decoder_or_method_may_change_stay_unknown() -> None:
+    f = go('''
+        package main
+
+        import (
+            "encoding/json"
+            "net/http"
+            "os"
+        )
+
+        type Config struct{ Addr string }
+
+        func (c *Config) fromFlags() {}
+
+        func load() *Config {
+            cfg := &Config{Addr: ":8080"}
+            data, _ := os.ReadFile("config.json")
+            json.Unmarshal(data, cfg)
+            return cfg
+        }
+
+        func main() {
+            a := load()
+            b := Config{Addr: ":8081"}
+            b.fromFlags()
+            c := Config{Addr: ":8082"}
+            http.ListenAndServe(a.Addr, nil)
+            http.ListenAndServe(b.Addr, nil)
+            http.ListenAndServe(c.Addr, nil)
+        }
+    ''')
+    assert "load().Addr" not in {v.name for v in f.values}
+    assert [c.address.port for c in f.listens] == [None, None, 8082]

@@ -632,6 +632,8 @@ class _Reader:
                 return [tagged]
         if len(primary) != 1 or primary[0].value is None or (primary[0].multi and primary[0].index):
             return unknown
+        if self._handed_to_calls(var, at_scope):
+            return unknown  # `yaml.Unmarshal(data, &cfg)`, `cfg.Load()`: the literal may not last
         value = _address_of(primary[0].value)
         if value.type == "composite_literal":
             found = dict(self._keyed(value)).get(field_name)
@@ -671,6 +673,21 @@ class _Reader:
             if target.type == "identifier":
                 prefix = go_string(args[0]) if loader == 1 and path == _KELSEY else ""
                 self.env_filled[(self.scope_name(call), self.text(target))] = (prefix or "").upper()
+
+    def _handed_to_calls(self, var: str, scope: str) -> bool:
+        """Whether `var` (or `&var`) is passed to a call, or a method is called on it, in `scope`:
+        then something other than its literal may set its fields."""
+        for call in self.caps.get("call", []):
+            if self.scope_name(call) != scope:
+                continue
+            receiver = self.callee(call)[2]
+            if receiver is not None and receiver.type == "identifier" and self.text(receiver) == var:
+                return True
+            for arg in self.args(call):
+                target = _address_of(arg)
+                if target.type == "identifier" and self.text(target) == var:
+                    return True
+        return False
 
     def _env_field(self, var: str, field_name: str, scope: str, value: Node | None,
                    where: Position | None) -> ValuePart | None:
@@ -732,6 +749,8 @@ class _Reader:
         if len(literals) != 1:
             return []
         literal, var = literals[0]
+        if var and (func.name, var) not in self.env_filled and self._handed_to_calls(var, func.name):
+            return []  # filled by a decoder or a method: the literal is only a starting point
         if var and (func.name, var) in self.env_filled:
             type_name = self.text(literal.child_by_field_name("type")).lstrip("*")
             tagged = [(f, self._env_field(var, f, func.name, literal, None))
