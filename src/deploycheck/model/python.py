@@ -1,6 +1,6 @@
 """Python apps: facts read from source with `ast` (never imported or run), dependencies, Procfiles.
 
-`parsers/python.py` fills one `PyModule` per file with positioned facts: servers started from
+`parsers/python/` fills one `PyModule` per file with positioned facts: servers started from
 code (`uvicorn.run`, `app.run`), app objects, CORS settings, routes, environment reads, Django and
 gunicorn settings, log files, outbound TLS clients, time zones, metrics and loopback database
 hosts. Values are resolved through literals, module constants and the defaults of
