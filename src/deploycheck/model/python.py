@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from deploycheck.model.finding import TextEdit
 from deploycheck.model.location import Position
 from deploycheck.model.servercmd import ServerCommand, analyze, is_loopback
 
@@ -83,6 +84,9 @@ class ServerRun:
     forwarded_allow_ips: str | None
     workers: int | None
     guard: str
+    # The edit that makes the call listen on every interface: the host literal's text replaced,
+    # or `host="0.0.0.0"` added; None when the source is not plain enough to edit safely.
+    bind_all: TextEdit | None = None
 
     @property
     def runs_as_script(self) -> bool:

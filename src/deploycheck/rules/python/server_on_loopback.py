@@ -89,4 +89,7 @@ class ServerOnLoopback(Rule[Project]):
                 + (f" (the log shows `{log}`)" if log else ""),
                 at(model.path, pos),
                 fix=f'pass host="0.0.0.0" to {call} so it listens on every interface of the container',
+                # unsafe: outside a container this exposes the server (and a debugger) to the network
+                edits=(run.bind_all,) if run.bind_all else (),
+                safe_fix=False,
             )
