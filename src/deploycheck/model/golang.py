@@ -1,6 +1,6 @@
 """Go: go.mod files, Go source files and the packages assembled from them.
 
-The Go parser (`parsers/golang.py`, tree-sitter) records *facts* per file: where the app listens,
+The Go parser (`parsers/golang/`, tree-sitter) records *facts* per file: where the app listens,
 Gin engines, routes and middleware, CORS settings, files read at run time, environment variables,
 log outputs, and so on. Each fact carries the file path and a 1-based `Position`. `assemble` groups
 files into `GoPackage`s (one per folder and package name), attaches the nearest `GoMod`, and
