@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from deploycheck.gatherers import docker_engine as de
 from deploycheck.gatherers import netns
+from deploycheck.gatherers.docker_engine import endpoint as de_endpoint
 from deploycheck.model.containers import PublishedPort
 
 # -- finding the engine --------------------------------------------------------------------------
@@ -63,7 +64,8 @@ def test_clear_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         de.find_endpoint({"DOCKER_HOST": "ssh://me@host"}, str(tmp_path))
     with pytest.raises(de.EngineError, match="is not a Docker host"):
         de.find_endpoint({"DOCKER_HOST": "docker.example.com"}, str(tmp_path))
-    monkeypatch.setattr(de, "DEFAULT_SOCKET", str(tmp_path / "nothing.sock"))
+    # find_endpoint reads DEFAULT_SOCKET from its own module, not from the package's re-export.
+    monkeypatch.setattr(de_endpoint, "DEFAULT_SOCKET", str(tmp_path / "nothing.sock"))
     with pytest.raises(de.EngineError, match="no Docker engine: DOCKER_HOST is not set"):
         de.find_endpoint({}, str(tmp_path))
 
