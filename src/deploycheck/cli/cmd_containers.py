@@ -1,7 +1,7 @@
 """`deploycheck containers [NAME|ID ...]`: diagnose containers of a real Docker engine.
 
 Gathers each container's record, log tail, memory, sockets and published-port connections
-(gatherers/docker_engine.py, gatherers/netns.py), runs the CT rules on them and the LG log
+(gatherers/docker_engine/, gatherers/netns.py), runs the CT rules on them and the LG log
 signatures on their logs, and with `--project PATH` joins them with the deployment files read
 as `deploycheck check` reads them.
 """

@@ -3,7 +3,7 @@
 network namespace listens on, what a real connection to each published port gets, its memory
 use, recent stop and kill events, the entrypoint file inside it — and its log tail.
 
-Facts only: the gatherer (`gatherers/docker_engine.py`, `gatherers/netns.py`) builds them, and
+Facts only: the gatherer (`gatherers/docker_engine/`, `gatherers/netns.py`) builds them, and
 a recorded `*.container.json` rebuilds the same objects for tests. Every field the engine may
 omit has a neutral default, so a fact from an old engine or a partial record stays usable.
 """
