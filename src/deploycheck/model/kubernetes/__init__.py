@@ -1,6 +1,6 @@
 """Kubernetes objects as read from manifests: workloads, containers, Services, Ingresses, config.
 
-The parser (`parsers/kubernetes.py`) fills these from every `*.yaml` that holds Kubernetes objects;
+The parser (the `parsers/kubernetes/` package) fills these from every `*.yaml` that holds Kubernetes objects;
 `assemble` indexes them into one `K8sCluster` per project, which the rules that relate objects
 (a Service and the pods it selects, an env var and the ConfigMap it reads) target.
 
