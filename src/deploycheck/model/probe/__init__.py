@@ -1,6 +1,6 @@
 """Facts `deploycheck probe` records about live endpoints, and the plan of what to probe.
 
-The gatherers (`gatherers/http_probe.py`, `tls_probe.py`, `metrics.py`) are the only code that
+The gatherers (`gatherers/http_probe/`, `tls_probe.py`, `metrics.py`) are the only code that
 talks to the network; they turn what they see into these frozen records. The probe rules
 (`rules/probe/`) are pure functions over them, so they are tested on recorded facts as well:
 HTTP transcripts (`*.http`) and JSON (`*.probe.json`, the shape `fact_to_dict` writes).
