@@ -1,6 +1,6 @@
 """A built container image, read without running it: its config, layers and final filesystem.
 
-The gatherer (`gatherers/image_source.py` + `gatherers/image_reader/`) streams an image's
+The gatherer (`gatherers/image_source/` + `gatherers/image_reader/`) streams an image's
 layers and records *facts*: for every path of the final filesystem view (whiteouts applied) a
 `FileEntry`; for ELF files the parsed header facts (`ElfInfo`, with Go build information);
 for executable text files their first line (`FileHead`); the text of the few small files rules
