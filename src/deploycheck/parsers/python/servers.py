@@ -96,14 +96,17 @@ class _Servers(_Evaluator):
     def _bind_all(self, node: ast.Call, host_expr: ast.expr | None) -> TextEdit | None:
         """The edit that makes this call listen on 0.0.0.0 (columns in characters, not the
         UTF-8 bytes `ast` counts)."""
-        path = self.src.path
+        path, text = self.src.path, self.src.text
+        if "\r" in text.replace("\r\n", ""):
+            return None  # lone carriage returns end lines for `ast`, not for the fixer
+        lines = text.split("\n")
         if host_expr is not None:
             if not (isinstance(host_expr, ast.Constant) and isinstance(host_expr.value, str)) or \
                     host_expr.end_lineno != host_expr.lineno or host_expr.end_col_offset is None:
                 return None
             line = host_expr.lineno
-            start = self._column(line, host_expr.col_offset)
-            end = self._column(line, host_expr.end_col_offset)
+            start = _column(lines, line, host_expr.col_offset)
+            end = _column(lines, line, host_expr.end_col_offset)
             if end - start != len(host_expr.value) + 2:
                 return None  # a prefix, escapes or implicit concatenation: not a plain "..." literal
             return TextEdit(path, line, start + 2, line, end, "0.0.0.0")
@@ -114,25 +117,15 @@ class _Servers(_Evaluator):
             last = max(items, key=lambda n: (n.end_lineno or 0, n.end_col_offset or 0))
             if last.end_lineno is None or last.end_col_offset is None:
                 return None
-            column = self._column(last.end_lineno, last.end_col_offset) + 1
+            column = _column(lines, last.end_lineno, last.end_col_offset) + 1
             return TextEdit(path, last.end_lineno, column, last.end_lineno, column, ', host="0.0.0.0"')
         func = node.func
         if func.end_lineno is None or func.end_col_offset is None:
             return None
-        after = self._column(func.end_lineno, func.end_col_offset)
-        if self._line(func.end_lineno)[after:after + 1] != "(":
+        after = _column(lines, func.end_lineno, func.end_col_offset)
+        if _line(lines, func.end_lineno)[after:after + 1] != "(":
             return None
         return TextEdit(path, func.end_lineno, after + 2, func.end_lineno, after + 2, 'host="0.0.0.0"')
-
-    def _line(self, number: int) -> str:
-        lines = self.src.text.split("\n")
-        return lines[number - 1] if 0 < number <= len(lines) else ""
-
-    def _column(self, number: int, byte_offset: int) -> int:
-        """The 0-based character index of a UTF-8 byte offset in a line."""
-        line = self._line(number)
-        return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) if not line.isascii() \
-            else byte_offset
 
     def _run_receiver(self, node: ast.Call) -> str:
         """Which framework's dev server `<x>.run(...)` starts, or '' if it is not one."""
@@ -160,3 +153,15 @@ class _Servers(_Evaluator):
         if not ("flask" in self.imports or recv.id in self.aliases or bound):
             return ""
         return "flask"
+
+
+def _line(lines: list[str], number: int) -> str:
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+def _column(lines: list[str], number: int, byte_offset: int) -> int:
+    """The 0-based character index of a UTF-8 byte offset in a line."""
+    line = _line(lines, number)
+    if line.isascii():
+        return byte_offset
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))

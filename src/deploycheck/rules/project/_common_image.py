@@ -310,9 +310,8 @@ class _Index:
             if svc is None:
                 continue
             by_service.setdefault(id(svc), []).append(d)
-            names = {svc.name, svc.container_name, svc.hostname, *svc.aliases} - {""}
-            for name in names:
-                by_name.setdefault(name.lower(), []).append(d)
+            for name in svc.host_names():
+                by_name.setdefault(name, []).append(d)
             for port in svc.published_ports():
                 for number in port.host_ports()[:64]:
                     by_port.setdefault(number, []).append(d)
