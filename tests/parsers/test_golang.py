@@ -973,3 +973,23 @@ def test_config_literals_that_a_decoder_or_method_may_change_stay_unknown() -> N
     ''')
     assert "load().Addr" not in {v.name for v in f.values}
     assert [c.address.port for c in f.listens] == [None, None, 8082]
+    g = go('''
+        package main
+
+        import (
+            "encoding/json"
+            "net/http"
+            "os"
+        )
+
+        type Config struct{ Addr string }
+
+        var cfg = Config{Addr: ":8080"}
+
+        func main() {
+            data, _ := os.ReadFile("config.json")
+            json.Unmarshal(data, &cfg)  // a package-level default, overwritten in main
+            http.ListenAndServe(cfg.Addr, nil)
+        }
+    ''')
+    assert [c.address.port for c in g.listens] == [None]

@@ -79,10 +79,11 @@ class _EnvTags(_Base):
                 self.env_filled[(self.scope_name(call), self.text(target))] = (prefix or "").upper()
 
     def _handed_to_calls(self, var: str, scope: str) -> bool:
-        """Whether `var` (or `&var`) is passed to a call, or a method is called on it, in `scope`:
-        then something other than its literal may set its fields."""
+        """Whether `var` (or `&var`) is passed to a call, or a method is called on it, in `scope`
+        (anywhere in the file for a package-level variable): then something other than its
+        literal may set its fields."""
         for call in self.caps.get("call", []):
-            if self.scope_name(call) != scope:
+            if scope and self.scope_name(call) != scope:
                 continue
             receiver = self.callee(call)[2]
             if receiver is not None and receiver.type == "identifier" and self.text(receiver) == var:
