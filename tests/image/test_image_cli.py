@@ -12,7 +12,13 @@ from image_helpers import docker_archive, layer, write
 
 from deploycheck.cli.main import main
 from deploycheck.gatherers import elf
-from deploycheck.gatherers.image_source import docker_host, gather, normalize_platform, platform_matches
+from deploycheck.gatherers.image_source import (
+    Engine,
+    SourceError,
+    gather,
+    normalize_platform,
+    platform_matches,
+)
 
 CGO = elf.write(interp="/lib64/ld-linux-x86-64.so.2", needed=("libc.so.6",))
 STATIC = elf.write()
@@ -167,18 +173,22 @@ def test_oci_layout_symlinked_blob_is_not_followed(tmp_path: Path) -> None:
     assert "/passwd" not in " ".join(result.images[0].files)
 
 
-def test_docker_host_like_the_cli(tmp_path: Path) -> None:
-    assert docker_host({"DOCKER_HOST": "tcp://10.0.0.5:2375"}, str(tmp_path))[0] == "tcp://10.0.0.5:2375"
-    assert docker_host({}, str(tmp_path))[0] == "unix:///var/run/docker.sock"
-    config = tmp_path / ".docker"
-    meta = config / "contexts" / "meta" / hashlib.sha256(b"remote").hexdigest()
-    meta.mkdir(parents=True)
-    (meta / "meta.json").write_text(
-        json.dumps({"Name": "remote", "Endpoints": {"docker": {"Host": "unix:///run/user/1000/docker.sock"}}})
-    )
-    (config / "config.json").write_text(json.dumps({"currentContext": "remote"}))
-    assert docker_host({}, str(tmp_path))[0] == "unix:///run/user/1000/docker.sock"
-    assert docker_host({"DOCKER_CONTEXT": "default"}, str(tmp_path))[0] == "unix:///var/run/docker.sock"
+def test_the_engine_is_found_as_containers_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`image REF` shares the containers gatherer's discovery (DOCKER_HOST, contexts, the default
+    socket, tested there) and its client; an engine nobody can name is a clear SourceError."""
+    monkeypatch.setenv("DOCKER_HOST", "tcp://127.0.0.1:9")  # discard port: nothing answers
+    engine = Engine()
+    assert engine.host == "tcp://127.0.0.1:9"
+    refused = r"the Docker engine at tcp://127.0.0.1:9 \(DOCKER_HOST\) does not answer"
+    with pytest.raises(SourceError, match=refused):
+        gather("shop:1.0")
+    monkeypatch.delenv("DOCKER_HOST")
+    monkeypatch.setenv("DOCKER_CONTEXT", "missing")
+    monkeypatch.setenv("DOCKER_CONFIG", str(tmp_path))
+    with pytest.raises(SourceError, match="no readable metadata"):
+        Engine()
 
 
 def test_platform_names() -> None:

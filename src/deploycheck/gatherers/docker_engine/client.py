@@ -53,6 +53,23 @@ class EngineClient:
             return http.client.HTTPSConnection(host.strip("[]"), int(port), timeout=t, context=context)
         return http.client.HTTPConnection(host.strip("[]"), int(port), timeout=t)
 
+    def open(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, object] | None = None,
+        timeout: float | None = None,
+    ) -> http.client.HTTPResponse:
+        """One request whose response the caller reads as a stream (`docker save`) and closes."""
+        url = path + ("?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else "")
+        conn = self._connection(timeout)
+        try:
+            conn.request(method, url, headers={"Host": "docker", "User-Agent": "deploycheck"})
+            return conn.getresponse()
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise self._unreachable(exc) from None
+
     def request(
         self,
         method: str,
@@ -62,22 +79,22 @@ class EngineClient:
         timeout: float | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         """One request; the body is read up to `limit` bytes (the connection is then dropped)."""
-        url = path + ("?" + urlencode({k: v for k, v in query.items() if v is not None}) if query else "")
-        conn = self._connection(timeout)
+        resp = self.open(method, path, query, timeout)
         try:
-            conn.request(method, url, headers={"Host": "docker", "User-Agent": "deploycheck"})
-            resp = conn.getresponse()
             headers = {k.lower(): v for k, v in resp.getheaders()}
             body = b"" if method == "HEAD" else resp.read(limit)
             return resp.status, headers, body
         except (OSError, http.client.HTTPException) as exc:
-            reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-            raise EngineError(
-                f"the Docker engine at {self.endpoint.label()} ({self.endpoint.source}) "
-                f"does not answer: {reason}"
-            ) from None
+            raise self._unreachable(exc) from None
         finally:
-            conn.close()
+            resp.close()
+
+    def _unreachable(self, exc: BaseException) -> EngineError:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        return EngineError(
+            f"the Docker engine at {self.endpoint.label()} ({self.endpoint.source}) "
+            f"does not answer: {reason}"
+        )
 
     def get_json(
         self,

@@ -11,7 +11,8 @@ The package: `records` holds what a source hands back (`Gathered`, `SourceError`
 `config` names platforms and parses image configs (`parse_config`); `archive` indexes tarballs
 and OCI folders (`Archive`, `index_tar`, `index_folder`); `manifests` turns `manifest.json` or
 `index.json` into the images to read (`plans`); `reading` reads them (`read_archive`,
-`read_stream`); `engine` talks to the Docker engine (`Engine`, `docker_host`); and `entry` holds
+`read_stream`); `engine` talks to the Docker engine (`Engine`, through
+`gatherers.docker_engine`); and `entry` holds
 `gather`, which picks the right one for REF|FILE|DIR, and `check_platform`. This module
 re-exports their public names, so `from deploycheck.gatherers.image_source import ...` keeps
 working.
@@ -27,7 +28,7 @@ from deploycheck.gatherers.image_source.config import (
     parse_config,
     platform_matches,
 )
-from deploycheck.gatherers.image_source.engine import Engine, docker_host
+from deploycheck.gatherers.image_source.engine import Engine
 from deploycheck.gatherers.image_source.entry import check_platform, gather, iter_images
 from deploycheck.gatherers.image_source.manifests import plans
 from deploycheck.gatherers.image_source.reading import compressed, read_archive, read_stream
@@ -41,7 +42,6 @@ __all__ = [
     "SourceError",
     "check_platform",
     "compressed",
-    "docker_host",
     "gather",
     "host_platform_name",
     "index_folder",

@@ -13,7 +13,7 @@ from dataclasses import replace
 from deploycheck.gatherers.image_reader import Budget, Limits, ReadError, open_layer
 from deploycheck.gatherers.image_source.archive import index_folder, index_tar
 from deploycheck.gatherers.image_source.config import host_platform_name, platform_matches
-from deploycheck.gatherers.image_source.engine import Engine, docker_host
+from deploycheck.gatherers.image_source.engine import Engine
 from deploycheck.gatherers.image_source.reading import compressed, read_archive, read_stream
 from deploycheck.gatherers.image_source.records import Gathered, Progress, SourceError
 from deploycheck.model.image import ImageFacts, ImageProblem
@@ -64,7 +64,7 @@ def gather(argument: str, *, platform: str = "", limits: Limits | None = None,
         finally:
             if archive.fh is not None:
                 archive.fh.close()
-    engine = engine or Engine(*docker_host())
+    engine = engine or Engine()
     info = engine.inspect(argument)
     if info is None:
         raise SourceError(f"{argument}: no such file or folder, and the Docker engine at {engine.host} "
