@@ -33,6 +33,7 @@ from deploycheck.model.dockerfile import (
     shell_split,
     split_commands,
 )
+from deploycheck.model.servercmd.shell import closing_brace
 from deploycheck.parsers import Parsed
 
 MAX_BYTES = 2_000_000
@@ -217,7 +218,7 @@ def expand(text: str, scope: Scope, escape: str = "\\") -> tuple[str, bool]:
 
 def _variable(text: str, i: int, scope: Scope, escape: str) -> tuple[str, int, bool]:
     if text[i + 1] == "{":
-        close = _matching_brace(text, i + 2)
+        close = closing_brace(text, i + 2)
         if close < 0:
             return "", 0, True
         inner = text[i + 2:close]
@@ -257,18 +258,6 @@ def _variable(text: str, i: int, scope: Scope, escape: str) -> tuple[str, int, b
     if value is None:
         return text[i:m.end()], m.end() - i, False
     return value, m.end() - i, True
-
-
-def _matching_brace(text: str, start: int) -> int:
-    depth = 1
-    for j in range(start, len(text)):
-        if text[j] == "{":
-            depth += 1
-        elif text[j] == "}":
-            depth -= 1
-            if depth == 0:
-                return j
-    return -1
 
 
 # -- stage building -------------------------------------------------------------------------------

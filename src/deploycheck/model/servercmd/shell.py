@@ -85,7 +85,7 @@ def _expand(text: str, env: Mapping[str, str]) -> str:
             continue
         if c == "$" and i + 1 < n:
             if text[i + 1] == "{":
-                end = _closing_brace(text, i + 2)
+                end = closing_brace(text, i + 2)
                 if end < 0:
                     out.append(text[i:])
                     break
@@ -109,7 +109,9 @@ def _expand(text: str, env: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _closing_brace(text: str, start: int) -> int:
+def closing_brace(text: str, start: int) -> int:
+    """Index of the `}` closing the `${` whose body starts at `start` (nested braces counted),
+    -1 if none: how shells and BuildKit find the end of `${VAR:-default}`."""
     depth = 1
     for j in range(start, len(text)):
         if text[j] == "{":
