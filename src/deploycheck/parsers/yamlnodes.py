@@ -20,12 +20,24 @@ MAX_NODES = 250_000
 MAX_DEPTH = 120
 
 _Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE = "tag:yaml.org,2002:merge"
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+def _plain_tag(value: str) -> str:
+    """The YAML 1.1 type of an unquoted scalar (the safe loader's implicit resolvers). Keys and
+    common values repeat across manifests, so the answer for short ones is remembered."""
+    return _short_plain_tag(value) if len(value) <= 64 else _resolve_plain(value)
 
 
 @lru_cache(maxsize=16384)
-def _plain_tag(value: str) -> str:
-    """The YAML 1.1 type of an unquoted scalar (the safe loader's implicit resolvers); keys and
-    common values repeat across manifests, so the answer is remembered."""
+def _short_plain_tag(value: str) -> str:
+    return _resolve_plain(value)
+
+
+def _resolve_plain(value: str) -> str:
     resolvers = _Base.yaml_implicit_resolvers
     for tag, regexp in resolvers.get(value[:1], []) + resolvers.get(None, []):
         if regexp.match(value):
@@ -47,10 +59,6 @@ class _Loader(_Base):  # type: ignore[misc]
         if kind is yaml.ScalarNode:
             return _plain_tag(value or "") if implicit[0] else _STR
         return _SEQ if kind is yaml.SequenceNode else _MAP
-_MERGE = "tag:yaml.org,2002:merge"
-_STR = "tag:yaml.org,2002:str"
-_SEQ = "tag:yaml.org,2002:seq"
-_MAP = "tag:yaml.org,2002:map"
 
 
 class YScalar(NamedTuple):
