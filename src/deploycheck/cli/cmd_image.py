@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from deploycheck.cli.common import (
+    StatusLine,
     UsageError,
     add_report_options,
     config_from_args,
@@ -61,13 +62,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> str:  # type: ignore[t
     return "image"
 
 
-class BarProgress:
+class BarProgress(StatusLine):
     """`[#######.....] 412/980 MiB, layer 3/7` on stderr, redrawn at most ten times a second."""
 
     def __init__(self, label: str) -> None:
+        super().__init__()
         self.label = label
         self.last = 0.0
-        self.shown = False
 
     def __call__(self, done: int, total: int, layers: int, layers_total: int) -> None:
         now = time.monotonic()
@@ -79,14 +80,7 @@ class BarProgress:
         bar = "#" * filled + "." * (width - filled)
         amount = f"{done >> 20}/{total >> 20} MiB" if total else f"{done >> 20} MiB"
         count = f", layer {layers}/{layers_total}" if layers_total else f", {layers} layers"
-        sys.stderr.write(f"\r\x1b[2K{self.label} [{bar}] {amount}{count}")
-        sys.stderr.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[2K")
-            sys.stderr.flush()
+        self.show(f"{self.label} [{bar}] {amount}{count}")
 
 
 def run(args: argparse.Namespace) -> int:

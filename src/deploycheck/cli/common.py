@@ -71,14 +71,13 @@ def wants_progress(args: argparse.Namespace) -> bool:
             and sys.stdout.isatty() and not args.output)
 
 
-class Progress:
-    """A one-line progress display on stderr, for interactive terminals only."""
+class StatusLine:
+    """One line on stderr, redrawn in place and erased at the end (interactive terminals only)."""
 
     def __init__(self) -> None:
         self.shown = False
 
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        text = f"{stage} {done}/{total}" if total else stage
+    def show(self, text: str) -> None:
         sys.stderr.write("\r\x1b[2K" + text)
         sys.stderr.flush()
         self.shown = True
@@ -87,6 +86,13 @@ class Progress:
         if self.shown:
             sys.stderr.write("\r\x1b[2K")
             sys.stderr.flush()
+
+
+class Progress(StatusLine):
+    """`stage done/total` progress."""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        self.show(f"{stage} {done}/{total}" if total else stage)
 
 
 def with_prefix(result: RunResult, prefix: str) -> RunResult:
